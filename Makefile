@@ -1,0 +1,47 @@
+# Two entry points for people (README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test test-pg lint typecheck bench eval migration clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch first: an unpinned torch would pull a CUDA build of several GB.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	KCRM_ENV=demo $(BIN)/kcrm demo --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/kcrm serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check kcrm tests bench
+	$(BIN)/ruff format --check kcrm tests bench
+
+typecheck: install
+	$(BIN)/mypy kcrm
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+eval: install
+	$(BIN)/kcrm eval all ../shared/eval
+
+migration: install
+	$(BIN)/alembic revision --autogenerate -m "$(MSG)"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache

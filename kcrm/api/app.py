@@ -1,0 +1,43 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from kcrm import __version__
+from kcrm.api.errors import install_error_handlers
+from kcrm.api.middleware import BodySizeLimit
+from kcrm.api.routes import ROUTERS
+from kcrm.config import Settings, get_settings
+from kcrm.core.db import make_engine, make_session_factory
+
+
+def create_app(
+    settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    """Build the app; tests pass their own settings and session factory."""
+    settings = settings or get_settings()
+    settings.require_real_secret()
+    logging.basicConfig(level=logging.INFO)
+    app = FastAPI(
+        title="kcrm",
+        version=__version__,
+        description="Knowledge-assisted CRM: customers, orders, tickets, knowledge and assist.",
+    )
+    app.state.settings = settings
+    if session_factory is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        session_factory = make_session_factory(make_engine(settings.db_url))
+    app.state.session_factory = session_factory
+    install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,121 @@
+"""Dependency aliases used by every router."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from kcrm.auth import repository as user_repository
+from kcrm.auth import service as auth_service
+from kcrm.auth.models import Role
+from kcrm.auth.principal import Principal
+from kcrm.auth.security import decode_access_token
+from kcrm.config import Settings
+from kcrm.core.db import utcnow
+from kcrm.core.errors import Forbidden, Unauthorized
+from kcrm.core.pagination import PageParams
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: commit on success, roll back on any error."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _from_token(session: Session, token: str, settings: Settings) -> Principal:
+    claims = decode_access_token(token, secret=settings.secret_key)
+    user = user_repository.get_user(session, int(claims.get("sub", 0)))
+    if user is None or not user.is_active:
+        raise Unauthorized("Invalid or expired token")
+    return Principal(
+        role=user.role, user_id=user.id, customer_id=user.customer_id, name=user.full_name
+    )
+
+
+def get_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Security(oauth2_scheme)] = None,
+    api_key: Annotated[str | None, Security(api_key_scheme)] = None,
+) -> Principal:
+    """Authenticate a bearer JWT or an X-API-Key header."""
+    if token:
+        principal = _from_token(session, token, settings)
+    elif api_key:
+        key = auth_service.authenticate_api_key(session, key=api_key)
+        key.last_used_at = utcnow()
+        principal = Principal(role=key.role, api_key_id=key.id, name=key.name)
+    else:
+        raise Unauthorized()
+    session.info["actor"] = principal.actor
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def _require(*roles: Role):  # type: ignore[no-untyped-def]
+    def check(principal: CurrentUser) -> Principal:
+        principal.require_role(*roles)
+        return principal
+
+    return check
+
+
+def get_staff(principal: CurrentUser) -> Principal:
+    """Any staff role or staff integration key."""
+    if not principal.is_staff:
+        raise Forbidden("staff only")
+    return principal
+
+
+def get_customer(principal: CurrentUser) -> Principal:
+    """A customer portal account."""
+    if principal.role != Role.customer or principal.customer_id is None:
+        raise Forbidden("customer accounts only")
+    return principal
+
+
+StaffUser = Annotated[Principal, Depends(get_staff)]
+CustomerUser = Annotated[Principal, Depends(get_customer)]
+AgentUser = Annotated[Principal, Depends(_require(Role.agent))]
+KnowledgeManager = Annotated[Principal, Depends(_require(Role.knowledge_manager))]
+AdminUser = Annotated[Principal, Depends(_require())]
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    sort: Annotated[
+        str | None, Query(max_length=64, description="Field name; prefix '-' for descending")
+    ] = None,
+) -> PageParams:
+    """Pagination and sorting from the query string."""
+    return PageParams(limit=limit, offset=offset, sort=sort)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]

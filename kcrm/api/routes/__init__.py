@@ -1,0 +1,16 @@
+"""Every router, included by the app factory in this order."""
+
+from fastapi import APIRouter
+
+from kcrm.api.routes import auth, catalog, customers, health, imports, orders, tickets, users
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    auth.router,
+    users.router,
+    customers.router,
+    catalog.router,
+    orders.router,
+    tickets.router,
+    imports.router,
+]

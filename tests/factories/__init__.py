@@ -1,0 +1,1 @@
+"""Small factory functions, one module per domain."""
