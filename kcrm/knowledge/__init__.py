@@ -1,0 +1,1 @@
+"""The knowledge engine: ingestion, chunking, embedding, indexing, retrieval."""
