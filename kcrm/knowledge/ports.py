@@ -63,7 +63,8 @@ class Embedder(ABC):
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
         """Embed one search query as a 1-D vector."""
-        return self.embed_batch([text], kind="query")[0]
+        vector: NDArray[np.float32] = self.embed_batch([text], kind="query")[0]
+        return vector
 
 
 class VectorIndex(ABC):
