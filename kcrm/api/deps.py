@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Security
+from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -119,3 +119,4 @@ def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+ObjectId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A record id")]

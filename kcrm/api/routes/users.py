@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kcrm.api.deps import AdminUser, PageDep, SessionDep
+from kcrm.api.deps import AdminUser, ObjectId, PageDep, SessionDep
 from kcrm.auth import service as auth_service
 from kcrm.auth.schemas import (
     ApiKeyCreate,
@@ -38,13 +38,15 @@ def create_user(session: SessionDep, _admin: AdminUser, data: UserCreate) -> Use
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserRead:
+def get_user(session: SessionDep, _admin: AdminUser, user_id: ObjectId) -> UserRead:
     """One user account."""
     return UserRead.model_validate(auth_service.get(session, user_id=user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
-def update_user(session: SessionDep, _admin: AdminUser, user_id: int, data: UserUpdate) -> UserRead:
+def update_user(
+    session: SessionDep, _admin: AdminUser, user_id: ObjectId, data: UserUpdate
+) -> UserRead:
     """Change a user's name, role, binding, password or active flag."""
     user = auth_service.get(session, user_id=user_id)
     return UserRead.model_validate(auth_service.update(session, user=user, data=data))
@@ -64,6 +66,6 @@ def create_api_key(session: SessionDep, admin: AdminUser, data: ApiKeyCreate) ->
 
 
 @router.delete("/api-keys/{api_key_id}", response_model=ApiKeyRead)
-def revoke_api_key(session: SessionDep, _admin: AdminUser, api_key_id: int) -> ApiKeyRead:
+def revoke_api_key(session: SessionDep, _admin: AdminUser, api_key_id: ObjectId) -> ApiKeyRead:
     """Revoke an API key."""
     return ApiKeyRead.model_validate(auth_service.revoke_api_key(session, api_key_id=api_key_id))
