@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcrm.core.db import Base, TimestampMixin, utcnow
 from kcrm.core.types import enum_column
@@ -44,6 +44,10 @@ class Order(TimestampMixin, Base):
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(64))
     shipping_address: Mapped[str | None] = mapped_column(String(500))
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        lazy="raise", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
 
 
 class OrderLine(Base):
