@@ -47,6 +47,10 @@ HEADER = (
 MONTH_WEIGHT = {1: 6, 2: 5, 3: 6, 4: 7, 5: 9, 6: 14, 7: 11, 8: 9, 9: 7, 10: 8, 11: 16, 12: 8}
 SUMMER = {5, 6, 7, 8}
 WINTER = {11, 12, 1, 2}
+# SKU prefixes of large appliances, which JD Logistics delivers to the door.
+LARGE = {"AC", "RF", "DW", "WH"}
+TIER_BANDS = {"standard": (0, 999), "silver": (1000, 4999), "gold": (5000, 19999),
+              "platinum": (20000, 80000)}  # fmt: skip
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Customer:
     credit_rating: str = ""
     prior_points: int = 0
     spent: Decimal = Decimal("0")
+    earned: int = 0
 
 
 @dataclass
@@ -233,13 +238,13 @@ def pick_lines(
     return list(lines.values())
 
 
-def carrier_for(rng: random.Random, customer: Customer) -> tuple[str, str]:
-    """Carrier and a fake tracking number."""
-    if customer.country != "CN":
+def carrier_for(rng: random.Random, order: Order) -> tuple[str, str]:
+    """Carrier and a fake tracking number: DHL abroad, JD for large appliances, else SF."""
+    if order.customer.country != "CN":
         return "DHL", f"{rng.randint(10**9, 10**10 - 1)}"
-    if rng.random() < 0.55:
-        return "SF Express", f"SF{rng.randint(10**12, 10**13 - 1)}"
-    return "JD Logistics", f"JDVA{rng.randint(10**10, 10**11 - 1)}"
+    if any(sku[:2] in LARGE for sku, _, _ in order.lines):
+        return "JD Logistics", f"JDVA{rng.randint(10**10, 10**11 - 1)}"
+    return "SF Express", f"SF{rng.randint(10**12, 10**13 - 1)}"
 
 
 def advance(rng: random.Random, order: Order) -> None:
@@ -257,7 +262,7 @@ def advance(rng: random.Random, order: Order) -> None:
     if shipped > NOW:
         return
     order.status, order.shipped_at = "shipped", shipped
-    order.carrier, order.tracking = carrier_for(rng, order.customer)
+    order.carrier, order.tracking = carrier_for(rng, order)
     days = rng.randint(5, 12) if order.customer.country != "CN" else rng.randint(1, 4)
     delivered = shipped + timedelta(days=days, hours=rng.randint(0, 10))
     if delivered > NOW:
@@ -306,8 +311,14 @@ def special_orders(wang: Customer, emily: Customer) -> list[Order]:
     """C0001's and C0002's history, fixed so the demo script can rely on it."""
     d = Decimal
 
-    def delivered(c: Customer, placed: datetime, lines: list[tuple[str, int, Decimal]],
-                  carrier: str, tracking: str, days: int) -> Order:
+    def delivered(
+        c: Customer,
+        placed: datetime,
+        lines: list[tuple[str, int, Decimal]],
+        carrier: str,
+        tracking: str,
+        days: int,
+    ) -> Order:
         return Order(c, placed, "online", lines, "delivered", placed + timedelta(minutes=5),
                      placed + timedelta(hours=20), placed + timedelta(days=days),
                      carrier, tracking)  # fmt: skip
@@ -336,6 +347,9 @@ def finish_customers(rng: random.Random, customers: list[Customer], orders: list
     for order in orders:
         if order.status in {"delivered", "shipped", "paid"}:
             order.customer.spent += order.total
+        # Points post on day 8 after delivery, once the return window has closed.
+        if order.status == "delivered" and order.delivered_at <= NOW - timedelta(days=7):
+            order.customer.earned += int(order.total)
     for c in customers:
         if c.kind == "company" or c.lifecycle_stage in {"lead", "prospect"}:
             c.prior_points = 0
@@ -360,16 +374,26 @@ def value_tier(c: Customer) -> str:
     return "low"
 
 
+def member_points(c: Customer) -> tuple[int, str]:
+    """Balance and tier: the tier follows points earned in 12 months, the balance stays in it."""
+    if c.kind == "company":
+        return 0, "standard"
+    tier = member_tier(c.earned)
+    low, high = TIER_BANDS[tier]
+    # Older points and redemptions move the balance, but not outside the tier's band.
+    return min(max(c.prior_points + c.earned, low), high), tier
+
+
 def write_customers(customers: list[Customer], path: Path) -> None:
     """customers.csv with the header the importer expects."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(HEADER)
         for c in customers:
-            points = 0 if c.kind == "company" else max(0, c.prior_points + int(c.spent))
+            points, tier = member_points(c)
             writer.writerow([
                 c.external_id, c.kind, c.name, c.language, c.email, c.phone, c.segment,
-                c.lifecycle_stage, value_tier(c), c.credit_rating, points, member_tier(points),
+                c.lifecycle_stage, value_tier(c), c.credit_rating, points, tier,
                 ";".join(c.tags), c.city, c.country,
             ])  # fmt: skip
 
@@ -387,8 +411,12 @@ def write_orders(orders: list[Order], path: Path) -> None:
             "customer_external_id": o.customer.external_id, "status": o.status,
             "currency": "CNY", "channel": o.channel,
         })  # fmt: skip
-        for tag, value in (("placed_at", o.placed_at), ("paid_at", o.paid_at),
-                           ("shipped_at", o.shipped_at), ("delivered_at", o.delivered_at)):
+        for tag, value in (
+            ("placed_at", o.placed_at),
+            ("paid_at", o.paid_at),
+            ("shipped_at", o.shipped_at),
+            ("delivered_at", o.delivered_at),
+        ):
             _stamp(el, tag, value)  # fmt: skip
         ET.SubElement(el, "carrier").text = o.carrier or None
         ET.SubElement(el, "tracking_number").text = o.tracking or None
