@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     chunk_size: int = 500
     chunk_overlap: int = 60
+    # Retrieval (kcrm/knowledge/engine.py; the defaults are chosen in docs/quality.md).
+    st_model_path: Path | None = None  # any local sentence-transformers model, embedder "st"
+    dictionary_path: Path = Path("corpus/dictionary.txt")
+    fusion: str = "score"  # "score" or "rrf"
+    fusion_weights: dict[str, tuple[float, float]] = {"en": (1.0, 0.0), "zh": (1.0, 0.0)}
+    retrieval_candidates: int = 100
+    score_calibration: dict[str, tuple[float, float]] = {}
 
     def require_real_secret(self) -> None:
         """Refuse to serve with the placeholder or a short secret outside the demo."""
@@ -57,6 +64,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'kcrm.db').resolve()}"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        """The SQLite embedding cache keyed by model and text hash."""
+        return self.data_dir / "embeddings.sqlite"
+
+    @property
+    def lexical_path(self) -> Path:
+        """The BM25 index log."""
+        return self.data_dir / "lexical" / "bm25.jsonl"
 
     @property
     def chroma_path(self) -> Path:

@@ -107,6 +107,10 @@ class LexicalIndex(ABC):
         """Remove chunks by id."""
 
     @abstractmethod
+    def hashes(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Content hash per stored chunk id (all chunks when `ids` is None)."""
+
+    @abstractmethod
     def count(self) -> int:
         """How many chunks are stored."""
 

