@@ -263,7 +263,8 @@ def advance(rng: random.Random, order: Order) -> None:
         return
     order.status, order.shipped_at = "shipped", shipped
     order.carrier, order.tracking = carrier_for(rng, order)
-    days = rng.randint(5, 12) if order.customer.country != "CN" else rng.randint(1, 4)
+    # DHL: 3-7 business days plus customs clearance; in China 1-4 days.
+    days = rng.randint(4, 10) if order.customer.country != "CN" else rng.randint(1, 4)
     delivered = shipped + timedelta(days=days, hours=rng.randint(0, 10))
     if delivered > NOW:
         return
@@ -280,6 +281,7 @@ def generate_orders(
     weights = [6 if c.kind == "company" else 2 if c.lifecycle_stage == "churned" else 3
                for c in buyers]  # fmt: skip
     regular = [p for p in products if int(str(p["warranty_months"])) > 0]
+    small = [p for p in regular if str(p["sku"])[:2] not in LARGE]
     orders = special_orders(customers[0], customers[1])
     while len(orders) < TARGET_ORDERS:
         customer = rng.choices(buyers, weights)[0]
@@ -289,7 +291,9 @@ def generate_orders(
         channel = rng.choices(["online", "tmall", "jd", "store"], [35, 25, 22, 18])[0]
         if customer.country != "CN" or customer.kind == "company":
             channel = "online"
-        lines = pick_lines(rng, regular, placed.month, customer.kind == "company")
+        # Large appliances are not shipped abroad: they need local installation.
+        catalogue = regular if customer.country == "CN" else small
+        lines = pick_lines(rng, catalogue, placed.month, customer.kind == "company")
         order = Order(customer, placed, channel, lines)
         advance(rng, order)
         orders.append(order)

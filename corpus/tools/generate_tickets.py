@@ -38,7 +38,7 @@ from scenario import Scenario
 
 SEED = 3618
 TARGET = 340
-EN_SHARE = 0.4
+EN_SHARE = 0.47
 SCENARIOS: list[Scenario] = (
     scenarios_delivery.SCENARIOS
     + scenarios_service.SCENARIOS

@@ -82,13 +82,13 @@ def emily_return(order: Order) -> dict[str, Any]:
             {"author": "agent", "internal": False, "at": _at(18, "17:05"), "body":
              f"Hi Emily, thanks for getting in touch and sorry the S5 didn't work out. Order {n} was "
              "delivered on 15 Nov, so you're within the 7-day window. As this is a change-of-mind return, "
-             "the DHL return label cost is deducted from the refund. I've created return RMA-20261118-0042 "
-             "and you'll receive the label by e-mail within 24 hours."},
+             "the parcel goes back at your own cost. I've created return RMA-20261118-0042 and e-mailed you "
+             "the return form and our returns address in Shanghai."},
             {"author": "system", "internal": False, "at": _at(19, "10:02"),
-             "body": "Return RMA-20261118-0042 created; DHL return label issued (waybill 4821196610)."},
+             "body": "Return RMA-20261118-0042 created; return form and address sent to the customer."},
             {"author": "customer", "internal": False, "at": _at(20, "17:31"), "body":
-             "Thanks, label received. Could DHL collect it from my flat instead of me taking it to a "
-             "service point? I'm home on Monday."},
+             "Thanks, got the form. Could you book a DHL pickup from my flat instead of me taking it to a "
+             "service point? I'm happy to pay for it, and I'm home on Monday."},
         ],
         "actions": [
             {"action": "verify_identity", "details": {"method": "order_number_phone_last4"}, "at": _at(18, "17:01")},

@@ -47,12 +47,12 @@ RETURN_ABROAD = Scenario(
     opening={"en": ["I live in {city} - how do I return the {product}? It doesn't suit my kitchen.",
                     "I'd like to return order {order}. Do I have to ship it to China myself?"], "zh": [""]},
     beats=[
-        A([""], ["You don't need to arrange anything yourself: I'll create the return and e-mail a DHL return label. For a change-of-mind return the label cost is deducted from the refund."]),
-        C([""], ["Label printed, DHL picked it up this morning.", "Dropped it at the DHL service point."]),
+        A([""], ["Yes, you're within the 7 days. I've created the return and e-mailed you the return number and our returns address. For a change-of-mind return the parcel goes back at your own cost; I can book a DHL pickup for you at the DHL rate if that's easier. Duties paid on import are not refunded for change-of-mind returns."]),
+        C([""], ["Sent it back with DHL this morning.", "Please book the DHL pickup - I'll pay for it.", "Dropped it at the DHL service point."]),
         S([""], ["Return received at the Shanghai returns centre; inspection passed."]),
-        A([""], ["We've received and checked the {product}; the refund (minus the return label) is on its way to your card and takes 5-10 working days to show."]),
+        A([""], ["We've received and checked the {product}; the refund of CNY {amount} is on its way to your card and takes 5-10 working days to show."]),
     ],
-    resolution={"en": ["Overseas 7-day return: DHL label issued, item received and inspected, refund less return shipping sent to card."], "zh": [""]},
+    resolution={"en": ["Overseas 7-day return: return created, customer shipped it back at own cost, item inspected and CNY {amount} refunded to card."], "zh": [""]},
     satisfaction=(1, 1, 3, 6, 6),
 )  # fmt: skip
 
