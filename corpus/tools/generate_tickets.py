@@ -174,6 +174,8 @@ def make_ticket(
     ctx = build_context(rng, lang, customer, o, product, variant)
     channel = rng.choice(sc.channels if lang == "zh" else [c for c in sc.channels if c != "phone"]
                          or sc.channels)  # fmt: skip
+    if channel == "phone" and not 8 <= created.hour < 22:
+        channel = "web_form"  # the hotline is open 8:00-22:00
     sat = satisfaction(rng, sc)
     msgs = conversation(rng, sc, lang, channel, ctx, sat)
     times = timeline(rng, msgs, channel, created, resolved)
@@ -213,19 +215,28 @@ def generate(rng: random.Random, orders: list[Order]) -> list[dict[str, Any]]:
     used: set[str] = set()
     tickets: list[dict[str, Any]] = []
     # Every scenario appears at least twice, then draws follow the scenario weights.
-    plan = [sc for sc in SCENARIOS for _ in range(2)]
+    for sc in SCENARIOS:
+        for _ in range(40):
+            if sum(t["scenario"] == sc.key for t in tickets) >= 2:
+                break
+            ticket = _draw(rng, sc, _language(rng, sc), pools, used)
+            if ticket is not None:
+                tickets.append(ticket)
     while len(tickets) < TARGET:
-        sc = plan.pop() if plan else rng.choices(SCENARIOS, [s.weight for s in SCENARIOS])[0]
-        lang = "en" if rng.random() < EN_SHARE + 0.05 else "zh"
-        if lang not in sc.languages:
-            lang = sc.languages[0]
-        ticket = _draw(rng, sc, lang, pools, used)
+        sc = rng.choices(SCENARIOS, [s.weight for s in SCENARIOS])[0]
+        ticket = _draw(rng, sc, _language(rng, sc), pools, used)
         if ticket is not None:
             tickets.append(ticket)
     tickets.sort(key=lambda t: t["created_at"])
     for i, t in enumerate(tickets, 1):
         t["external_id"] = f"TK-{i:05d}"
     return tickets
+
+
+def _language(rng: random.Random, sc: Scenario) -> str:
+    """About EN_SHARE English, where the scenario exists in English."""
+    lang = "en" if rng.random() < EN_SHARE + 0.05 else "zh"
+    return lang if lang in sc.languages else sc.languages[0]
 
 
 def _draw(

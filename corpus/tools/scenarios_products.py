@@ -171,8 +171,8 @@ RV_ERRORS = Scenario(
     beats=[
         A(["{code} 表示{symptom_short}相关的异常。我们先试一下：关机后检查并清洁对应部件，再重新开机。",
            "收到，{code} 一般是{symptom_short}。麻烦先把机器翻过来看看，我一步步带您处理。"],
-          ["{code} points to a {symptom_en_short} issue. Let's try this first: switch it off, clean the related part, then restart.",
-           "Thanks - {code} is usually a {symptom_en_short} problem. Turn the robot over and I'll walk you through it."]),
+          ["On this model {code} means '{voice_en}'. Let's try this first: switch it off, clean the related part, then restart.",
+           "Thanks - {code} is the '{voice_en}' alert. Turn the robot over and I'll walk you through it."]),
         C(["按你说的弄了，你看下一步怎么办。", "清理过了，重新开机试了一下。", "弄好了，我看看。"],
           ["Done that - what next?", "Cleaned it and restarted.", "OK, done. Let me see."]),
         A(["判断结果：{fix_zh}。", "处理方案：{fix_zh}，后续有问题随时找我们。"],

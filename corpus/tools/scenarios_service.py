@@ -377,7 +377,7 @@ POINTS_RULES = Scenario(
     duration_h=(0.1, 3),
     channels=("chat", "phone", "email"),
     actions=["verify_identity", "check_points_balance", "explain_membership_rules"],
-    subject={"zh": ["会员等级咨询", "积分怎么用", "积分什么时候过期"], "en": ["Membership tier question", "How do points work?", "Points expiry"]},
+    subject={"zh": ["会员等级咨询", "会员积分问题", "积分和等级"], "en": ["Membership question", "Question about my points", "Points and tiers"]},
     opening={"zh": ["我现在是{tier}会员吗？差多少升级？", "积分能抵多少钱？能全部抵扣吗？", "我的积分是不是快过期了？"],
              "en": ["What tier am I, and how far am I from the next one?", "How much are my points worth? Can I pay for a whole order with them?",
                     "Do my points expire?"]},
