@@ -6,11 +6,13 @@ import typer
 import uvicorn
 
 from kcrm.cli import db, users
+from kcrm.cli import eval as eval_cli
 from kcrm.config import get_settings
 
 app = typer.Typer(help="kcrm: knowledge-assisted CRM", no_args_is_help=True)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(eval_cli.app, name="eval")
 
 
 @app.command()

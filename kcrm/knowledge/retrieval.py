@@ -7,10 +7,15 @@ can be returned, and with one only that customer's history can.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
 
 from kcrm.knowledge.filters import combine
 from kcrm.knowledge.language import detect_language
@@ -57,9 +62,10 @@ class FusionConfig:
     weights: Mapping[str, LanguageWeights] = field(
         default_factory=lambda: {"en": LanguageWeights(), "zh": LanguageWeights()}
     )
-    # Cosine range mapped to [0, 1] per source: below the floor is "unrelated".
+    # Per source (midpoint, scale) of a logistic on cosine: the midpoint cosine scores 0.5.
+    # Logistic rather than clipped-linear so scores never tie and stay strictly ordered.
     calibration: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    default_calibration: tuple[float, float] = (0.2, 0.9)
+    default_calibration: tuple[float, float] = (0.55, 0.08)
     # BM25 score giving half credit (s / (s + half)): saturates so one rare word can't dominate.
     bm25_half: float = 8.0
 
@@ -112,8 +118,8 @@ class HybridRetriever:
         return _dedupe([h for h in fused if _allowed(h.metadata, customer_id)], k)
 
     def _calibrate(self, source: str, cosine: float) -> float:
-        low, high = self.config.calibration.get(source, self.config.default_calibration)
-        return min(1.0, max(0.0, (cosine - low) / (high - low)))
+        mid, scale = self.config.calibration.get(source, self.config.default_calibration)
+        return 1.0 / (1.0 + math.exp(-(cosine - mid) / scale))
 
     def _fuse(
         self, dense: list[Hit], bm25: list[Hit], weights: LanguageWeights
@@ -189,3 +195,23 @@ def _dedupe(hits: list[RetrievedHit], k: int) -> list[RetrievedHit]:
             if len(out) == k:
                 break
     return out
+
+
+class KnowledgeRetriever(BaseRetriever):
+    """The hybrid retriever as a langchain `BaseRetriever` (same guard, same scores)."""
+
+    retriever: Any
+    k: int = 5
+    sources: list[str] | None = None
+    customer_id: int | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        hits = self.retriever.search(
+            query, k=self.k, sources=self.sources, customer_id=self.customer_id
+        )
+        return [
+            Document(page_content=h.text, metadata={**h.metadata, "id": h.id, "score": h.score})
+            for h in hits
+        ]

@@ -88,7 +88,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.name = name
         self.batch_size = batch_size
         self._model: Any = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        dimension = self._model.get_sentence_embedding_dimension()
+        dimension = self._model.get_embedding_dimension()
         if dimension is None:
             raise ValueError(f"model {path} does not report its embedding dimension")
         self.dimension = int(dimension)

@@ -1,0 +1,1 @@
+"""Retrieval and pair-similarity evaluation on public data (`kcrm eval`)."""
