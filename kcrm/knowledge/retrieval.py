@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -68,6 +69,9 @@ class FusionConfig:
     default_calibration: tuple[float, float] = (0.55, 0.08)
     # BM25 score giving half credit (s / (s + half)): saturates so one rare word can't dominate.
     bm25_half: float = 8.0
+    # Dense pseudo-relevance feedback (Rocchio) per query language: (docs, weight) moves the
+    # query towards the centroid of its first `docs` dense hits by `weight` and searches again.
+    prf: Mapping[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def _dedupe_key(text: str) -> str:
@@ -106,16 +110,25 @@ class HybridRetriever:
         if guard is None:
             return []
         full_where = combine(where, guard)
-        weights = self.config.weights.get(detect_language(query), LanguageWeights())
+        language = detect_language(query)
+        weights = self.config.weights.get(language, LanguageWeights())
         n = max(self.config.candidates, k)
-        dense = (
-            self.vectors.query(self.embedder.embed_query(query), n, full_where)
-            if weights.dense > 0
-            else []
-        )
+        dense = self._dense(query, language, n, full_where) if weights.dense > 0 else []
         bm25 = self.lexical.query(query, n, full_where) if weights.bm25 > 0 else []
         fused = self._fuse(dense, bm25, weights)
         return _dedupe([h for h in fused if _allowed(h.metadata, customer_id)], k)
+
+    def _dense(self, query: str, language: str, n: int, where: Where | None) -> list[Hit]:
+        vector = self.embedder.embed_query(query)
+        hits = self.vectors.query(vector, n, where)
+        docs, weight = self.config.prf.get(language, (0, 0.0))
+        feedback = hits[:docs]
+        if not feedback or weight <= 0:
+            return hits
+        # Document vectors come back from the embedding cache: indexing already computed them.
+        centroid = self.embedder.embed_documents([h.text for h in feedback]).mean(axis=0)
+        moved = vector + weight * centroid
+        return self.vectors.query((moved / np.linalg.norm(moved)).astype(np.float32), n, where)
 
     def _calibrate(self, source: str, cosine: float) -> float:
         mid, scale = self.config.calibration.get(source, self.config.default_calibration)

@@ -130,3 +130,21 @@ class TestKnowledgeRetriever:
 @pytest.mark.parametrize(("cosine", "expected"), [(0.55, 0.5), (0.95, 0.99), (0.15, 0.01)])
 def test_calibration_is_logistic(cosine: float, expected: float) -> None:
     assert retriever()._calibrate("article", cosine) == pytest.approx(expected, abs=0.01)
+
+
+class TestPseudoRelevanceFeedback:
+    def test_feedback_pulls_in_neighbours_of_the_top_hit(self) -> None:
+        plain = retriever(FusionConfig(weights={"en": LanguageWeights(1, 0)}))
+        prf = retriever(FusionConfig(weights={"en": LanguageWeights(1, 0)}, prf={"en": (1, 3.0)}))
+        query = "belt replaced"
+        before, after = plain.search(query, k=1)[0], prf.search(query, k=1)[0]
+        assert before.id == after.id == "resolution:1:0"
+        # The query moved towards its first hit, so that hit's cosine rose.
+        assert after.found_by[0].score > before.found_by[0].score
+
+    def test_only_for_configured_languages(self) -> None:
+        config = FusionConfig(weights={"zh": LanguageWeights(1, 0)}, prf={"en": (1, 3.0)})
+        plain = retriever(FusionConfig(weights={"zh": LanguageWeights(1, 0)}))
+        assert [h.id for h in retriever(config).search("洗衣机 不 转")] == [
+            h.id for h in plain.search("洗衣机 不 转")
+        ]

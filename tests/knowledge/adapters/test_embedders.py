@@ -95,3 +95,10 @@ class TestMinilmEmbedder:
         scores = docs @ minilm.embed_query("I forgot my card PIN")
         assert minilm.dimension == 384
         assert int(np.argmax(scores)) == 0
+
+
+class TestBilingual:
+    def test_unknown_routed_model(self, settings: Settings) -> None:
+        configured = settings.model_copy(update={"routing_weights": {"gpt": (1.0, 1.0)}})
+        with pytest.raises(ValueError, match="routing_weights: unknown model 'gpt'"):
+            build_embedder(configured, "bilingual")
