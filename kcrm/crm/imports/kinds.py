@@ -1,0 +1,163 @@
+"""The three import kinds: customers, products and orders (with lines and references)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from kcrm.crm.catalog.models import Product
+from kcrm.crm.customers.models import Customer
+from kcrm.crm.imports import repository
+from kcrm.crm.imports.base import Importer, Numbered, Values, table_of
+from kcrm.crm.imports.rows import OrderRow
+from kcrm.crm.imports.schemas import ImportKind, ImportReport
+from kcrm.crm.orders.models import Order, OrderLine
+
+ORDER_COLUMNS = (
+    "number",
+    "customer_id",
+    "status",
+    "channel",
+    "currency",
+    "total",
+    "placed_at",
+    "paid_at",
+    "shipped_at",
+    "delivered_at",
+    "carrier",
+    "tracking_number",
+    "shipping_address",
+)
+
+
+class CustomerImporter(Importer):
+    table = table_of(Customer)
+    columns = (
+        "kind",
+        "name",
+        "language",
+        "email",
+        "phone",
+        "segment",
+        "lifecycle_stage",
+        "value_tier",
+        "credit_rating",
+        "member_points",
+        "member_tier",
+        "tags",
+        "city",
+        "country",
+    )
+    insert_defaults: ClassVar[dict[str, Any]] = {"marketing_hold": False, "deleted_at": None}
+
+
+class ProductImporter(Importer):
+    table = table_of(Product)
+    columns = (
+        "sku",
+        "name",
+        "name_en",
+        "category",
+        "price",
+        "currency",
+        "specs",
+        "description",
+        "warranty_months",
+    )
+    unique = "sku"
+    insert_defaults: ClassVar[dict[str, Any]] = {"is_active": True, "deleted_at": None}
+
+
+class OrderImporter(Importer):
+    """Orders refer to customers by external id and to products by SKU; lines are replaced."""
+
+    table = table_of(Order)
+    columns = ORDER_COLUMNS
+    unique = "number"
+
+    def __init__(self) -> None:
+        self._customers: dict[str, int] = {}
+        self._products: dict[str, int] = {}
+
+    def _load_references(self, session: Session, rows: list[OrderRow]) -> None:
+        wanted = {r.customer_external_id for r in rows} - self._customers.keys()
+        self._customers.update(repository.customer_ids(session, wanted))
+        skus = {line.sku for r in rows for line in r.lines} - self._products.keys()
+        self._products.update(repository.product_ids(session, skus))
+
+    def resolve(
+        self, session: Session, rows: Numbered, report: ImportReport
+    ) -> list[tuple[int, Values]]:
+        """Resolve customer and product references; compute the total from the lines."""
+        orders = [row for _, row in rows if isinstance(row, OrderRow)]
+        self._load_references(session, orders)
+        resolved = []
+        for (number, _), row in zip(rows, orders, strict=True):
+            values = self._values(number, row, report)
+            if values is not None:
+                resolved.append((number, values))
+        return resolved
+
+    def _values(self, number: int, row: OrderRow, report: ImportReport) -> Values | None:
+        customer_id = self._customers.get(row.customer_external_id)
+        ok = customer_id is not None
+        if not ok:
+            report.add_error(
+                number, "customer_external_id", f"unknown customer {row.customer_external_id}"
+            )
+        lines = []
+        for index, line in enumerate(row.lines, start=1):
+            product_id = self._products.get(line.sku)
+            if product_id is None:
+                report.add_error(number, f"lines.{index}.sku", f"unknown product SKU {line.sku}")
+                ok = False
+            lines.append((product_id, line.sku, line.quantity, line.unit_price))
+        if not ok:
+            return None
+        values = row.model_dump(exclude={"lines", "customer_external_id"})
+        values["number"] = row.number or row.external_id
+        values["customer_id"] = customer_id
+        values["total"] = sum((q * p for _, _, q, p in lines), Decimal("0"))
+        values["_lines"] = tuple(lines)
+        return values
+
+    def snapshot(self, values: Values) -> tuple[Any, ...]:
+        """Order columns plus its lines."""
+        return (*super().snapshot(values), values["_lines"])
+
+    def existing(self, session: Session, keys: list[str]) -> dict[str, tuple[int, tuple[Any, ...]]]:
+        """Stored orders with their lines attached to the snapshot."""
+        found = super().existing(session, keys)
+        lines: dict[int, list[tuple[Any, ...]]] = {id_: [] for id_, _ in found.values()}
+        for row in repository.order_lines(session, lines.keys()):
+            lines[row[0]].append(tuple(row[1:]))
+        return {ext: (id_, (*snap, tuple(lines[id_]))) for ext, (id_, snap) in found.items()}
+
+    def insert(self, session: Session, rows: list[Values]) -> list[int]:
+        """Write new orders, then their lines."""
+        ids = super().insert(session, rows)
+        self._write_lines(session, zip(ids, rows, strict=True))
+        return ids
+
+    def update(self, session: Session, rows: list[tuple[int, Values]]) -> None:
+        """Overwrite changed orders and replace their lines."""
+        super().update(session, rows)
+        repository.delete_order_lines(session, [id_ for id_, _ in rows])
+        self._write_lines(session, rows)
+
+    def _write_lines(self, session: Session, rows: Any) -> None:
+        records = [
+            {"order_id": id_, "product_id": p, "sku": s, "quantity": q, "unit_price": u}
+            for id_, values in rows
+            for p, s, q, u in values["_lines"]
+        ]
+        repository.insert_many(session, table_of(OrderLine), records)
+
+
+IMPORTERS: dict[ImportKind, type[Importer]] = {
+    ImportKind.customers: CustomerImporter,
+    ImportKind.products: ProductImporter,
+    ImportKind.orders: OrderImporter,
+}

@@ -1,0 +1,156 @@
+"""Validation of one import row per kind; raw CSV/XML strings are coerced here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kcrm.crm.customers.models import (
+    CreditRating,
+    CustomerKind,
+    Language,
+    LifecycleStage,
+    MemberTier,
+    ValueTier,
+)
+from kcrm.crm.imports.schemas import ImportKind
+from kcrm.crm.orders.models import OrderStatus
+
+# Markers the parsers put in a record that cannot become a row at all.
+_MARKERS = {
+    "__not_object__": "expected an object",
+    "__wrong_tag__": "unexpected XML element",
+    "__extra__": "more cells than header columns",
+    "__bad_json__": "malformed JSON line",
+}
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    external_id: str = Field(min_length=1, max_length=64)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # Naive ERP times are taken as UTC, matching how the database stores them.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class CustomerRow(Row):
+    kind: CustomerKind = CustomerKind.person
+    name: str = Field(min_length=1, max_length=200)
+    language: Language = Language.zh
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(None, max_length=40)
+    segment: str | None = Field(None, max_length=64)
+    lifecycle_stage: LifecycleStage = LifecycleStage.customer
+    value_tier: ValueTier = ValueTier.medium
+    credit_rating: CreditRating | None = None
+    member_points: int = Field(0, ge=0, le=2_000_000_000)
+    member_tier: MemberTier = MemberTier.standard
+    tags: list[str] = Field(default_factory=list)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _split_tags(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [tag.strip() for tag in value.split(";") if tag.strip()]
+        return value
+
+
+class ProductRow(Row):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    category: str = Field(min_length=1, max_length=64)
+    price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
+    specs: dict[str, Any] = Field(default_factory=dict)
+    description: str | None = Field(None, max_length=20_000)
+    warranty_months: int = Field(12, ge=0, le=600)
+
+    @field_validator("specs", mode="before")
+    @classmethod
+    def _parse_specs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"specs is not valid JSON: {exc}") from exc
+        return value
+
+
+class LineRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+
+
+def _parse_lines(value: str) -> list[dict[str, str]]:
+    lines = []
+    for index, chunk in enumerate(value.split(";"), start=1):
+        parts = chunk.strip().split(":")
+        if len(parts) != 3:
+            raise ValueError(f"line {index}: expected SKU:quantity:unit_price, got {chunk!r}")
+        lines.append({"sku": parts[0], "quantity": parts[1], "unit_price": parts[2]})
+    return lines
+
+
+class OrderRow(Row):
+    number: str | None = Field(None, min_length=1, max_length=64)
+    customer_external_id: str = Field(min_length=1, max_length=64)
+    status: OrderStatus = OrderStatus.placed
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
+    channel: str | None = Field(None, max_length=32)
+    placed_at: datetime
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    carrier: str | None = Field(None, max_length=64)
+    tracking_number: str | None = Field(None, max_length=64)
+    shipping_address: str | None = Field(None, max_length=500)
+    lines: list[LineRow] = Field(min_length=1, max_length=500)
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _split_lines(cls, value: Any) -> Any:
+        return _parse_lines(value) if isinstance(value, str) else value
+
+    @field_validator("placed_at", "paid_at", "shipped_at", "delivered_at")
+    @classmethod
+    def _to_utc(cls, value: datetime | None) -> datetime | None:
+        return _utc(value)
+
+
+ROW_MODELS: dict[ImportKind, type[Row]] = {
+    ImportKind.customers: CustomerRow,
+    ImportKind.products: ProductRow,
+    ImportKind.orders: OrderRow,
+}
+
+
+def _field(loc: tuple[int | str, ...]) -> str | None:
+    # Positions in lists are shown 1-based, like row numbers.
+    parts = [str(p + 1) if isinstance(p, int) else p for p in loc]
+    return ".".join(parts) or None
+
+
+def validate(model: type[Row], record: dict[str, Any]) -> Row | list[tuple[str | None, str]]:
+    """The validated row, or the (field, reason) pairs that make it invalid."""
+    for marker, reason in _MARKERS.items():
+        if marker in record:
+            return [(None, f"{reason}: {record[marker]}")]
+    try:
+        return model.model_validate(record)
+    except ValidationError as exc:
+        return [(_field(err["loc"]), err["msg"]) for err in exc.errors()]
