@@ -6,9 +6,12 @@ from kcrm.crm.catalog.models import Product
 from kcrm.crm.customers.models import Contact, Customer, Interaction
 from kcrm.crm.orders.models import Order, OrderLine
 from kcrm.crm.tickets.models import FollowUp, Ticket, TicketAction, TicketMessage
+from kcrm.knowledge.articles.models import Article, ArticleVersion
 
 __all__ = [
     "ApiKey",
+    "Article",
+    "ArticleVersion",
     "AuditLog",
     "Contact",
     "Customer",

@@ -83,6 +83,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path / "var",
         database_url=database_url,
         secret_key=TEST_SECRET,
+        # A deterministic embedder and an in-memory vector index keep app tests fast.
+        embedder="fake",
+        vector_index="memory",
     )
 
 

@@ -13,12 +13,17 @@ from kcrm.api.middleware import BodySizeLimit
 from kcrm.api.routes import ROUTERS
 from kcrm.config import Settings, get_settings
 from kcrm.core.db import make_engine, make_session_factory
+from kcrm.knowledge import sync as knowledge_sync
+from kcrm.knowledge.engine import KnowledgeEngine, build_engine
 
 
 def create_app(
-    settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    knowledge: KnowledgeEngine | None = None,
 ) -> FastAPI:
-    """Build the app; tests pass their own settings and session factory."""
+    """Build the app; tests pass their own settings, session factory and knowledge engine."""
     settings = settings or get_settings()
     settings.require_real_secret()
     logging.basicConfig(level=logging.INFO)
@@ -32,6 +37,10 @@ def create_app(
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         session_factory = make_session_factory(make_engine(settings.db_url))
     app.state.session_factory = session_factory
+    # One knowledge engine per app, built now so a bad embedder or index name fails at startup.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.state.knowledge = knowledge or build_engine(settings)
+    knowledge_sync.bind(app.state.knowledge, settings)
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimit,

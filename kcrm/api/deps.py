@@ -18,6 +18,7 @@ from kcrm.config import Settings
 from kcrm.core.db import utcnow
 from kcrm.core.errors import Forbidden, Unauthorized
 from kcrm.core.pagination import PageParams
+from kcrm.knowledge.engine import KnowledgeEngine
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -42,8 +43,15 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def get_knowledge(request: Request) -> KnowledgeEngine:
+    """The app's one knowledge engine."""
+    engine: KnowledgeEngine = request.app.state.knowledge
+    return engine
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
+KnowledgeDep = Annotated[KnowledgeEngine, Depends(get_knowledge)]
 
 
 def _from_token(session: Session, token: str, settings: Settings) -> Principal:

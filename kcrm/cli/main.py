@@ -5,15 +5,19 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from kcrm.cli import db, imports, users
+from kcrm.cli import db, imports, knowledge, users
 from kcrm.cli import eval as eval_cli
 from kcrm.config import get_settings
 
 app = typer.Typer(help="kcrm: knowledge-assisted CRM", no_args_is_help=True)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
-app.command("import")(imports.import_file)
 app.add_typer(eval_cli.app, name="eval")
+app.command("import")(imports.import_file)
+app.add_typer(knowledge.index_app, name="index")
+app.command()(knowledge.ingest)
+app.command()(knowledge.reindex)
+app.command()(knowledge.search)
 
 
 @app.command()

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from kcrm.api.routes import auth, catalog, customers, health, imports, orders, tickets, users
+from kcrm.api.routes import (
+    auth,
+    catalog,
+    customers,
+    health,
+    imports,
+    knowledge,
+    orders,
+    tickets,
+    users,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -13,4 +23,5 @@ ROUTERS: list[APIRouter] = [
     orders.router,
     tickets.router,
     imports.router,
+    knowledge.router,
 ]
