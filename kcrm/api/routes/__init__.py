@@ -6,6 +6,7 @@ from kcrm.api.routes import (
     auth,
     catalog,
     customers,
+    follow_ups,
     health,
     imports,
     knowledge,
@@ -22,6 +23,7 @@ ROUTERS: list[APIRouter] = [
     catalog.router,
     orders.router,
     tickets.router,
+    follow_ups.router,
     imports.router,
     knowledge.router,
 ]

@@ -123,6 +123,7 @@ class FollowUp(TimestampMixin, Base):
 
     __tablename__ = "follow_ups"
     __audited__ = True
+    __table_args__ = (Index("ix_follow_ups_status_scheduled", "status", "scheduled_for"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
@@ -132,6 +133,7 @@ class FollowUp(TimestampMixin, Base):
     status: Mapped[FollowUpStatus] = mapped_column(
         enum_column(FollowUpStatus), default=FollowUpStatus.scheduled
     )
+    note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(Text)
     satisfaction: Mapped[int | None]
     completed_at: Mapped[datetime | None]
