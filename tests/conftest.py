@@ -95,6 +95,9 @@ def app(settings: Settings, session: Session) -> FastAPI:
     app = create_app(settings, session_factory=lambda: session)
 
     def _session() -> Iterator[Session]:
+        # Setup data is released from its savepoint first, so a failing request rolls back
+        # only its own work, as it would against a real database.
+        session.commit()
         try:
             yield session
             session.commit()
