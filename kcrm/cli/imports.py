@@ -14,7 +14,7 @@ from kcrm.crm.imports.exceptions import ImportConflict, ImportFailed
 from kcrm.crm.imports.parsers import format_for
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind, ImportReport
 
-SHOWN_ERRORS = 200
+SHOWN_ERRORS = 20
 
 
 def _print_report(report: ImportReport) -> None:

@@ -31,6 +31,8 @@ class Importer:
     unique: ClassVar[str | None] = None
     # Columns an insert must fill that the file does not carry.
     insert_defaults: ClassVar[dict[str, Any]] = {}
+    # Whether new ids are read back (order lines and the changed-product list need them).
+    needs_ids: ClassVar[bool] = True
 
     def resolve(
         self, session: Session, rows: Numbered, report: ImportReport
@@ -48,13 +50,16 @@ class Importer:
         return {row.external_id: (row.id, tuple(row)[2:]) for row in found}
 
     def insert(self, session: Session, rows: list[Values]) -> list[int]:
-        """Write new rows; returns their ids."""
+        """Write new rows; returns their ids when the kind needs them."""
         now = utcnow()
         records = [
             {"external_id": v["external_id"], **self._columns(v), **self.insert_defaults}
             | {"created_at": now, "updated_at": now}
             for v in rows
         ]
+        if not self.needs_ids:
+            repository.insert_many(session, self.table, records)
+            return []
         return repository.insert_rows(session, self.table, records)
 
     def update(self, session: Session, rows: list[tuple[int, Values]]) -> None:

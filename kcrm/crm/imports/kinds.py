@@ -51,6 +51,7 @@ class CustomerImporter(Importer):
         "country",
     )
     insert_defaults: ClassVar[dict[str, Any]] = {"marketing_hold": False, "deleted_at": None}
+    needs_ids = False
 
 
 class ProductImporter(Importer):

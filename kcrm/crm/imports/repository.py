@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kcrm.core.audit import AuditLog
@@ -90,14 +90,41 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
     """Insert many rows in one executemany; the new ids come back in row order."""
     if not rows:
         return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+    keys = [r["external_id"] for r in rows]
+    if session.connection().dialect.name == "sqlite":
+        # SQLite gives new rows max(rowid)+1, +2, ... and this transaction holds the only
+        # write lock, so the ids are known without reading them back (checked at both ends).
+        start = int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+        insert_many(session, table, rows)
+        both_ends = rows_by_external_id(session, table, (), [keys[0], keys[-1]])
+        ends = {row.id: row.external_id for row in both_ends}
+        if ends == {start: keys[0], start + len(rows) - 1: keys[-1]}:
+            return list(range(start, start + len(rows)))
+    else:
+        insert_many(session, table, rows)
+    found = {row.external_id: row.id for row in rows_by_external_id(session, table, (), keys)}
+    return [found[key] for key in keys]
 
 
 def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows without reading anything back."""
-    if rows:
-        session.execute(insert(table), rows)
+    """Insert many rows (each naming every column to fill) without reading anything back."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    order = compiled.positiontup
+    if dialect.name != "sqlite" or order is None or set(order) != set(rows[0]):
+        session.execute(insert(table), rows)  # insertmanyvalues is already fast elsewhere
+        return
+    # SQLAlchemy's per-row parameter handling costs more than SQLite's own insert; apply
+    # the same column bind processors once per value and hand tuples to executemany.
+    processors = [table.c[key].type.bind_processor(dialect) for key in order]
+    pairs = list(zip(order, processors, strict=True))
+    params = [
+        tuple(row[key] if proc is None else proc(row[key]) for key, proc in pairs) for row in rows
+    ]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

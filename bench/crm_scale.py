@@ -1,0 +1,238 @@
+"""CRM at scale: ERP import rows/s and customer-360 latency on SQLite.
+
+Generates customers (CSV), products (JSON) and orders (CSV, plus an XML feed sample) in a
+temp dir, migrates a fresh SQLite database there, imports them through the import service
+and then times `customers.service.get_360` on random customers.
+
+    .venv/bin/python bench/crm_scale.py --customers 100000 --orders 1000000 --write
+    .venv/bin/python bench/crm_scale.py --customers 2000 --orders 20000      # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kcrm.core.db import make_engine, make_session_factory, unit_of_work
+from kcrm.core.migrate import upgrade
+from kcrm.crm.imports import service as import_service
+from kcrm.crm.imports.schemas import ImportFormat, ImportKind
+
+HEADER = (
+    "external_id,kind,name,language,email,phone,segment,lifecycle_stage,value_tier,"
+    "credit_rating,member_points,member_tier,tags,city,country"
+).split(",")
+ORDER_FIELDS = (
+    "external_id,number,customer_external_id,status,currency,channel,placed_at,paid_at,"
+    "shipped_at,delivered_at,carrier,tracking_number,shipping_address,lines"
+).split(",")
+CITIES = ["上海", "北京", "杭州", "广州", "成都", "London"]
+TIERS = ["low", "medium", "high", "vip"]
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def write_customers(path: Path, n: int, rng: random.Random) -> None:
+    """n customers in the ERP CSV shape."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(HEADER)
+        for i in range(1, n + 1):
+            tier = rng.choice(TIERS)
+            out.writerow(
+                [f"C{i:07d}", "person", f"客户{i}", "zh", f"c{i}@example.com",
+                 f"138-{i:08d}", "consumer", "customer", tier, "A", rng.randint(0, 30000),
+                 "gold" if tier == "vip" else "silver", "wechat_follower;referral",
+                 rng.choice(CITIES), "CN"]
+            )  # fmt: skip
+
+
+def write_products(path: Path, n: int) -> list[tuple[str, str]]:
+    """n products in the ERP JSON shape; returns (sku, price) pairs."""
+    items = [
+        {"external_id": f"P{i:05d}", "sku": f"SKU-{i:05d}", "name": f"产品 {i}",
+         "name_en": f"Product {i}", "category": f"cat{i % 9}", "price": f"{99 + i * 7}.00",
+         "currency": "CNY", "specs": {"power_w": 100 + i}, "description": "bench",
+         "warranty_months": 12}
+        for i in range(1, n + 1)
+    ]  # fmt: skip
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    return [(p["sku"], str(p["price"])) for p in items]
+
+
+def _order(i: int, customers: int, skus: list[tuple[str, str]], rng: random.Random) -> list[Any]:
+    placed = START + timedelta(minutes=i)
+    lines = ";".join(
+        f"{sku}:{rng.randint(1, 3)}:{price}" for sku, price in rng.sample(skus, rng.randint(1, 3))
+    )
+    return [
+        f"SO-{i:08d}", f"SO-{i:08d}", f"C{rng.randint(1, customers):07d}", "delivered", "CNY",
+        "online", placed.isoformat(), (placed + timedelta(hours=1)).isoformat(),
+        (placed + timedelta(hours=9)).isoformat(), (placed + timedelta(days=2)).isoformat(),
+        "SF Express", f"SF{i:012d}", "上海市浦东新区世纪大道 100 号", lines,
+    ]  # fmt: skip
+
+
+def write_orders_csv(path: Path, first: int, n: int, customers: int, skus: Any) -> None:
+    """n orders in the ERP CSV shape (lines packed as SKU:qty:price;...)."""
+    rng = random.Random(first)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(ORDER_FIELDS)
+        for i in range(first, first + n):
+            out.writerow(_order(i, customers, skus, rng))
+
+
+def write_orders_xml(path: Path, first: int, n: int, customers: int, skus: Any) -> None:
+    """n orders in the ERP XML feed shape."""
+    rng = random.Random(first)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n<orders>\n")
+        for i in range(first, first + n):
+            o = dict(zip(ORDER_FIELDS, _order(i, customers, skus, rng), strict=True))
+            lines = "".join(
+                f'<line sku="{s}" quantity="{q}" unit_price="{p}"/>'
+                for s, q, p in (part.split(":") for part in o["lines"].split(";"))
+            )
+            children = "".join(f"<{k}>{o[k]}</{k}>" for k in ORDER_FIELDS[6:13])
+            out.write(
+                f'<order external_id="{o["external_id"]}" number="{o["number"]}" '
+                f'customer_external_id="{o["customer_external_id"]}" status="delivered" '
+                f'currency="CNY" channel="online">{children}<lines>{lines}</lines></order>\n'
+            )
+        out.write("</orders>\n")
+
+
+def timed_import(
+    factory: sessionmaker[Session], kind: ImportKind, path: Path, fmt: ImportFormat
+) -> dict[str, Any]:
+    """Import one file in one transaction; rows/s includes parsing, validation and commit."""
+    start = time.perf_counter()
+    with unit_of_work(factory, actor="bench") as session, path.open("rb") as stream:
+        report = import_service.run(session, kind=kind, stream=stream, fmt=fmt)
+    seconds = time.perf_counter() - start
+    print(f"  {kind.value} ({fmt.value}): {report.total:,} rows in {seconds:.1f}s", flush=True)
+    return {"kind": kind.value, "format": fmt.value, "rows": report.total, "seconds": seconds}
+
+
+def time_360(factory: sessionmaker[Session], customers: int, samples: int) -> dict[str, float]:
+    """p50/p95 of get_360 over random customers (a fresh session per call, as per request)."""
+    get_360: Callable[..., Any]
+    try:
+        from kcrm.crm.customers.service import get_360
+    except ImportError:  # the 360 belongs to another package; measure it once it exists
+        return {}
+    rng = random.Random(7)
+    timings = []
+    for _ in range(samples):
+        customer_id = rng.randint(1, customers)
+        with factory() as session:
+            start = time.perf_counter()
+            get_360(session, customer_id=customer_id)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return {
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "samples": float(samples),
+    }
+
+
+def write_section(results: dict[str, Any], path: Path) -> None:
+    """Replace (or add) the `## CRM scale` section of docs/benchmarks.md."""
+    lines = [
+        "## CRM scale",
+        "",
+        "`bench/crm_scale.py`: ERP files generated in a temp dir, imported through",
+        "`kcrm.crm.imports.service.run` (validation, reference resolution, bulk upsert, one",
+        "transaction per file) into a fresh migrated SQLite database, on the shared 2-core",
+        f"machine. Size: {results['customers']:,} customers, {results['orders']:,} orders "
+        f"(1-3 lines each), {results['products']} products.",
+        "",
+        "| import | format | rows | seconds | rows/s |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| {r['kind']} | {r['format']} | {r['rows']:,} | {r['seconds']:.1f} "
+            f"| {r['rows'] / r['seconds']:,.0f} |"
+            for r in results["imports"]
+        ),
+        "",
+    ]
+    c360 = results.get("c360") or {}
+    if c360:
+        lines += [
+            f"Customer 360 (`customers.service.get_360`, {c360['samples']:.0f} random customers,"
+            " a fresh session each):",
+            f"p50 {c360['p50_ms']:.2f} ms, p95 {c360['p95_ms']:.2f} ms.",
+            "",
+        ]
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    section = re.compile(r"## CRM scale\n.*?(?=\n## |\Z)", re.S)
+    new = "\n".join(lines)
+    text = section.sub(new, text) if section.search(text) else text.rstrip("\n") + "\n\n" + new
+    path.write_text(text, encoding="utf-8")
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Generate, migrate, import and time; returns the numbers."""
+    rng = random.Random(1)
+    print(f"generating in {tmp}", flush=True)
+    write_customers(tmp / "customers.csv", args.customers, rng)
+    skus = write_products(tmp / "products.json", args.products)
+    write_orders_csv(tmp / "orders.csv", 1, args.orders, args.customers, skus)
+    xml_orders = min(args.xml_orders, args.orders)
+    write_orders_xml(tmp / "orders.xml", args.orders + 1, xml_orders, args.customers, skus)
+    url = f"sqlite:///{tmp / 'bench.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    imports = [
+        timed_import(factory, ImportKind.customers, tmp / "customers.csv", ImportFormat.csv),
+        timed_import(factory, ImportKind.products, tmp / "products.json", ImportFormat.json),
+        timed_import(factory, ImportKind.orders, tmp / "orders.csv", ImportFormat.csv),
+    ]
+    if xml_orders:
+        imports.append(
+            timed_import(factory, ImportKind.orders, tmp / "orders.xml", ImportFormat.xml)
+        )
+    c360 = time_360(factory, args.customers, args.samples)
+    engine.dispose()
+    return {
+        "customers": args.customers,
+        "orders": args.orders,
+        "products": args.products,
+        "imports": imports,
+        "c360": c360,
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print (and optionally write) the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--xml-orders", type=int, default=100_000, help="extra orders as XML")
+    parser.add_argument("--samples", type=int, default=1_000, help="customer-360 calls")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kcrm-bench-") as tmp:
+        results = run(args, Path(tmp))
+    print(json.dumps(results, indent=2, default=str))
+    if args.write:
+        write_section(results, Path(__file__).parents[1] / "docs" / "benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
