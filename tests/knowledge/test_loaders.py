@@ -195,6 +195,9 @@ class TestIterFiles:
         assert "faq.csv" in names
         assert "guide.html" in names
 
+    def test_skips_readme_files_in_folders(self) -> None:
+        assert "README.md" not in [p.name for p in iter_files(FIXTURES / "articles")]
+
     def test_missing_path(self, tmp_path: Path) -> None:
         with pytest.raises(DocumentError, match="no such file"):
             list(iter_files(tmp_path / "nope"))
