@@ -155,10 +155,10 @@ class Bm25Index(LexicalIndex):
             return []
         model = self._ensure_model()
         size = len(self._chunks)
-        mask = np.array([c is not None for c in self._chunks], dtype=bool)
+        scores = np.asarray(model.get_scores(ids), dtype=np.float32)
+        # Free rows hold one empty token, so they score 0 and drop out below with no mask.
         if where:
-            mask &= self._columns.mask(where)[:size]
-        scores = np.asarray(model.get_scores(ids), dtype=np.float32) * mask
+            scores *= self._columns.mask(where)[:size]
         candidates = np.flatnonzero(scores > 0)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
