@@ -35,10 +35,12 @@ typecheck: install
 	$(BIN)/mypy kcrm
 
 bench: install
-	$(BIN)/python bench/run_all.py
+	for script in bench/*.py; do $(BIN)/python $$script --write || exit 1; done
 
 eval: install
-	$(BIN)/kcrm eval all ../shared/eval
+	$(BIN)/kcrm eval retrieval ../shared/eval/banking77-dev
+	$(BIN)/kcrm eval retrieval ../shared/eval/afqmc-train-retrieval
+	$(BIN)/kcrm eval pairs ../shared/eval/afqmc-train.tsv --sample 5000 --seed 0
 
 migration: install
 	$(BIN)/alembic revision --autogenerate -m "$(MSG)"
