@@ -1,5 +1,6 @@
 """Import every table module so metadata is complete (Alembic, create_all)."""
 
+from kcrm.assist.chat.models import ChatMessage, ChatSession
 from kcrm.auth.models import ApiKey, User
 from kcrm.core.audit import AuditLog
 from kcrm.crm.catalog.models import Product
@@ -13,6 +14,8 @@ __all__ = [
     "Article",
     "ArticleVersion",
     "AuditLog",
+    "ChatMessage",
+    "ChatSession",
     "Contact",
     "Customer",
     "FollowUp",

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kcrm.core.errors import KcrmError
+from kcrm.core.errors import KcrmError, RateLimited
 
 log = logging.getLogger("kcrm.api")
 
@@ -48,7 +48,10 @@ def error_response(
 
 async def _kcrm_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KcrmError)
-    return error_response(exc.status_code, exc.message, code=exc.code, details=exc.details)
+    response = error_response(exc.status_code, exc.message, code=exc.code, details=exc.details)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -68,3 +68,13 @@ class InvalidInput(KcrmError):
 
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message, 422, details=[{"loc": [field], "msg": message}])
+
+
+class RateLimited(KcrmError):
+    """Too many requests from one client; `retry_after` is in seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, 429, details=[{"retry_after": retry_after}])
+        self.retry_after = retry_after
