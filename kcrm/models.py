@@ -8,10 +8,12 @@ from kcrm.crm.customers.models import Contact, Customer, Interaction
 from kcrm.crm.orders.models import Order, OrderLine
 from kcrm.crm.tickets.models import FollowUp, Ticket, TicketAction, TicketMessage
 from kcrm.knowledge.articles.models import Article, ArticleVersion
+from kcrm.knowledge.curation.models import ArticleUsage, GapDraft
 
 __all__ = [
     "ApiKey",
     "Article",
+    "ArticleUsage",
     "ArticleVersion",
     "AuditLog",
     "ChatMessage",
@@ -19,6 +21,7 @@ __all__ = [
     "Contact",
     "Customer",
     "FollowUp",
+    "GapDraft",
     "Interaction",
     "Order",
     "OrderLine",

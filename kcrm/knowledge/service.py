@@ -15,6 +15,7 @@ from kcrm.knowledge import sources
 from kcrm.knowledge.articles import service as article_service
 from kcrm.knowledge.articles.models import Article
 from kcrm.knowledge.articles.schemas import ArticleCreate, ArticleUpdate
+from kcrm.knowledge.curation.transitions import check_transition
 from kcrm.knowledge.engine import KnowledgeEngine
 from kcrm.knowledge.ingest import IngestReport, apply_docs_safely, ingest_documents
 from kcrm.knowledge.loaders import MAX_DOCUMENT_BYTES, Defaults, load_bytes
@@ -46,6 +47,8 @@ def update_article(
     data: ArticleUpdate,
 ) -> Article:
     """Change an article; its chunks are replaced (or removed, if no longer published)."""
+    if data.status is not None:
+        check_transition(article.status, data.status)
     article_service.update(session, article=article, data=data)
     _reindex_after_commit(session, engine, sources.article_doc(article, settings))
     return article

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from kcrm.api.routes import (
     auth,
     catalog,
+    curation,
     customers,
     follow_ups,
     health,
@@ -26,4 +27,5 @@ ROUTERS: list[APIRouter] = [
     follow_ups.router,
     imports.router,
     knowledge.router,
+    curation.router,
 ]

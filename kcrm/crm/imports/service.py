@@ -14,6 +14,7 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from kcrm.core.db import utcnow
+from kcrm.core.events import emit
 from kcrm.crm.imports import parsers, repository, rows
 from kcrm.crm.imports.base import Importer, Numbered, Values
 from kcrm.crm.imports.exceptions import ImportConflict, ImportFailed
@@ -168,4 +169,7 @@ def run(
             raise ImportConflict(report)
         if report.created or report.updated:
             _audit(session, report, source)
+        if report.changed_product_ids:
+            # Knowledge about these products may now be wrong (kcrm/knowledge/curation).
+            emit(session, "products.changed", product_ids=report.changed_product_ids)
     return report

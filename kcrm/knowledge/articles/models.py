@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kcrm.core.db import Base, TimestampMixin, utcnow
@@ -53,6 +53,14 @@ class Article(TimestampMixin, Base):
     body_format: Mapped[str] = mapped_column(String(16), default="markdown")
     content_hash: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str | None] = mapped_column(String(500))
+    # Curation (kcrm/knowledge/curation): why the article needs a review, and since when.
+    stale_reason: Mapped[str | None] = mapped_column(String(300))
+    stale_since: Mapped[datetime | None]
+    # The resolved tickets a draft was written from (a ticket is turned into one draft only).
+    source_ticket_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    # A draft that looks like an existing article is flagged with it, never added silently.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    duplicate_score: Mapped[float | None]
 
 
 class ArticleVersion(Base):

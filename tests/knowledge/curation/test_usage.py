@@ -1,0 +1,127 @@
+"""Usage events, ratings, per-article stats and the overview."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kcrm.auth.models import Role
+from kcrm.auth.principal import Principal
+from kcrm.core.errors import InvalidInput, NotFound
+from kcrm.core.pagination import PageParams
+from kcrm.knowledge.curation import overview, usage
+from kcrm.knowledge.curation.models import UsageKind
+from tests.factories.knowledge import make_article
+
+CUSTOMER = Principal(role=Role.customer, user_id=7, customer_id=3)
+
+
+class TestRecordUsage:
+    def test_records_an_event(self, session: Session) -> None:
+        article = make_article(session)
+        event = usage.record_usage(session, article_id=article.id, kind="cited", ref="chat:1")
+        assert (event.article_id, event.kind, event.ref) == (article.id, UsageKind.cited, "chat:1")
+
+    def test_unknown_kind_is_refused(self, session: Session) -> None:
+        article = make_article(session)
+        with pytest.raises(ValueError, match="liked"):
+            usage.record_usage(session, article_id=article.id, kind="liked")
+
+
+class TestRecordChunkUsage:
+    def test_one_event_per_article_behind_the_chunks(self, session: Session) -> None:
+        article = make_article(session)
+        chunks = [
+            f"article:{article.external_id}:0",
+            f"article:{article.external_id}:1",
+            "resolution:5:0",
+            "article:NOPE:0",
+        ]
+        assert (
+            usage.record_chunk_usage(
+                session, chunk_ids=chunks, kind="retrieved", ref="suggestion:1"
+            )
+            == 1
+        )
+
+
+class TestRate:
+    def test_a_later_rating_replaces_the_earlier(self, session: Session) -> None:
+        article = make_article(session)
+        usage.rate(session, principal=CUSTOMER, article=article, helpful=True)
+        usage.rate(session, principal=CUSTOMER, article=article, helpful=False)
+        stats, _ = usage.article_stats(session, params=PageParams())
+        assert (stats[0].counts["helpful"], stats[0].counts["unhelpful"]) == (0, 1)
+
+    @pytest.mark.parametrize("values", [{"status": "draft"}, {"visibility": "internal"}])
+    def test_customers_cannot_rate_unpublished_or_internal(
+        self, session: Session, values: dict[str, str]
+    ) -> None:
+        article = make_article(session, **values)
+        with pytest.raises(NotFound):
+            usage.rate(session, principal=CUSTOMER, article=article, helpful=True)
+
+
+class TestArticleStats:
+    def test_counts_and_rates_busiest_first(self, session: Session) -> None:
+        quiet, busy = make_article(session), make_article(session)
+        for kind in (
+            "retrieved",
+            "retrieved",
+            "cited",
+            "accepted",
+            "accepted",
+            "rejected",
+            "helpful",
+        ):
+            usage.record_usage(session, article_id=busy.id, kind=kind)
+        usage.record_usage(session, article_id=quiet.id, kind="retrieved")
+        stats, total = usage.article_stats(session, params=PageParams())
+        assert total == 2
+        assert [s.article.id for s in stats] == [busy.id, quiet.id]
+        assert stats[0].counts == {
+            "retrieved": 2,
+            "cited": 1,
+            "accepted": 2,
+            "rejected": 1,
+            "helpful": 1,
+            "unhelpful": 0,
+        }
+        assert stats[0].acceptance_rate == pytest.approx(2 / 3, abs=1e-4)
+        assert (stats[0].helpful_rate, stats[1].helpful_rate) == (1.0, None)
+
+    def test_unknown_sort_is_refused(self, session: Session) -> None:
+        with pytest.raises(InvalidInput):
+            usage.article_stats(session, params=PageParams(sort="likes"))
+
+
+class TestSuggestionsFromUsage:
+    def test_a_suggestion_counts_once(self, session: Session) -> None:
+        article, other = make_article(session), make_article(session)
+        usage.record_usage(session, article_id=article.id, kind="accepted", ref="suggestion:1")
+        usage.record_usage(session, article_id=other.id, kind="accepted", ref="suggestion:1")
+        usage.record_usage(session, article_id=article.id, kind="rejected", ref="suggestion:2")
+        usage.record_usage(session, article_id=article.id, kind="rejected", ref="chat:3")
+        assert overview.suggestions_from_usage(session, None) == (1, 2)
+
+
+class TestOverview:
+    def test_usage_totals_and_article_counts(self, session: Session) -> None:
+        article = make_article(session)
+        usage.record_usage(session, article_id=article.id, kind="rejected", ref="suggestion:2")
+        usage.record_usage(session, article_id=article.id, kind="rejected", ref="suggestion:3")
+        result = overview.overview(session)
+        assert result.usage["rejected"] == 2
+        assert result.articles["published"] >= 1
+        assert 0.0 <= result.suggestion_acceptance_rate <= 1.0
+
+    def test_without_chat_tables_chat_numbers_are_zero(self, session: Session) -> None:
+        result = overview.overview(session)
+        if "chat" not in result.sources:
+            assert (result.chat_sessions, result.deflection_rate, result.handoff_reasons) == (
+                0,
+                0.0,
+                {},
+            )
+        else:
+            assert result.chat_sessions >= 0
