@@ -69,3 +69,8 @@ def pairs(
     except (ValueError, OSError) as exc:
         raise typer.BadParameter(str(exc)) from exc
     _print(results, as_json)
+
+
+from kcrm.cli.eval_actions import register as _register_actions  # noqa: E402
+
+_register_actions(app)

@@ -1,0 +1,1 @@
+"""Assist: suggested replies, next best actions and the customer chat, over ports and services."""

@@ -1,0 +1,200 @@
+"""Next best actions for a ticket: reads the ticket, its timeline, customer and order, ranks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session
+
+from kcrm.assist.actions import playbooks as playbook_module
+from kcrm.assist.actions import repository
+from kcrm.assist.actions.conversation import Conversation, Turn, context_text
+from kcrm.assist.actions.flows import FlowStats
+from kcrm.assist.actions.neighbors import (
+    CONTEXT_TURNS,
+    CaseStep,
+    ResolvedCase,
+    Vectors,
+    problem_query,
+    retrieve,
+    vote,
+)
+from kcrm.assist.actions.playbooks import Playbook, PlaybookMatch
+from kcrm.assist.actions.ranker import NextAction, predict
+from kcrm.assist.actions.rules import RuleFacts, evaluate
+from kcrm.config import Settings, get_settings
+from kcrm.core.db import utcnow
+from kcrm.core.errors import NotFound
+from kcrm.crm.tickets import repository as ticket_repository
+from kcrm.crm.tickets.models import Ticket, TicketAction, TicketMessage
+from kcrm.knowledge import repository as source_repository
+from kcrm.knowledge.engine import KnowledgeEngine
+
+TASK_TAG = "playbook:"
+
+
+def ticket_task(ticket: Ticket) -> str | None:
+    """The playbook/task a ticket was tagged with (`playbook:<intent>`), if any."""
+    for tag in ticket.tags or ():
+        if tag.startswith(TASK_TAG) and len(tag) > len(TASK_TAG):
+            return tag[len(TASK_TAG) :]
+    return None
+
+
+def timeline(
+    messages: Sequence[TicketMessage], actions: Sequence[TicketAction]
+) -> tuple[Turn, ...]:
+    """Messages and logged actions merged in time; an action logged with a message comes first."""
+    rows: list[tuple[datetime, int, int, Turn]] = [
+        (a.created_at, 0, a.id, Turn("agent", "", a.action)) for a in actions
+    ]
+    rows += [(m.created_at, 1, m.id, Turn(m.author_kind.value, m.body)) for m in messages]
+    return tuple(turn for *_, turn in sorted(rows, key=lambda r: r[:3]))
+
+
+def case_steps(turns: Sequence[Turn]) -> tuple[CaseStep, ...]:
+    """Each logged action with the actions before it and the text just before it."""
+    texts: list[str] = []
+    done: list[str] = []
+    steps = []
+    for turn in turns:
+        if turn.action:
+            steps.append(CaseStep(turn.action, tuple(done), context_text(texts, CONTEXT_TURNS)))
+            done.append(turn.action)
+        if turn.text:
+            texts.append(turn.text)
+    return tuple(steps)
+
+
+def load_cases(session: Session, ticket_ids: Sequence[int]) -> dict[int, ResolvedCase]:
+    """Resolved tickets as cases for neighbour votes (other tickets are left out)."""
+    tickets = repository.resolved_tickets(session, ticket_ids)
+    ids = [t.id for t in tickets]
+    messages = repository.shared_messages(session, ids)
+    actions = source_repository.actions(session, ids)
+    return {
+        t.id: ResolvedCase(
+            t.id, ticket_task(t), case_steps(timeline(messages[t.id], actions[t.id]))
+        )
+        for t in tickets
+    }
+
+
+def learn_flows(session: Session, *, order: int = 2) -> FlowStats:
+    """Flow statistics from every resolved ticket's action log, per tagged task."""
+    logs = repository.resolved_action_logs(session)
+    tasks = {t.id: ticket_task(t) for t in repository.resolved_tickets(session, list(logs))}
+    stats = FlowStats(order=order)
+    for ticket_id, actions in logs.items():
+        stats.add(tasks.get(ticket_id), actions)
+    return stats
+
+
+@lru_cache(maxsize=4)
+def _playbooks(path: Path, mtime: float) -> tuple[Playbook, ...]:
+    return tuple(playbook_module.load_playbooks(path))
+
+
+def current_playbooks(settings: Settings) -> tuple[Playbook, ...]:
+    """The playbook file in settings, re-read when it changes; none when it is absent."""
+    path = settings.assist_playbooks_path
+    if not path.is_file():
+        return ()
+    return _playbooks(path, path.stat().st_mtime)
+
+
+def rule_facts(
+    session: Session, ticket: Ticket, actions: Sequence[str], *, now: datetime, settings: Settings
+) -> RuleFacts:
+    """The database state the CRM rules look at."""
+    customer = ticket_repository.get_customer(session, ticket.customer_id)
+    order = ticket_repository.get_order(session, ticket.order_id) if ticket.order_id else None
+    return RuleFacts(
+        now=now,
+        ticket_id=ticket.id,
+        status=str(ticket.status),
+        kind=str(ticket.kind),
+        priority=str(ticket.priority),
+        sla_due_at=ticket.sla_due_at,
+        value_tier=str(customer.value_tier) if customer else "",
+        marketing_hold=bool(customer and customer.marketing_hold),
+        open_complaint_ids=tuple(repository.open_complaint_ids(session, ticket.customer_id)),
+        follow_ups=repository.follow_up_count(session, ticket.id),
+        order_number=order.number if order else None,
+        order_status=str(order.status) if order else None,
+        carrier=order.carrier if order else None,
+        tracking_number=order.tracking_number if order else None,
+        actions=tuple(actions),
+        sla_warning=timedelta(minutes=settings.assist_sla_warning_minutes),
+    )
+
+
+def _engine_vectors(engine: KnowledgeEngine) -> Vectors:
+    def vectors(texts: Sequence[str]) -> NDArray[np.float32]:
+        return engine.embedder.embed_batch(texts, kind="query")
+
+    return vectors
+
+
+def _conversation(
+    ticket: Ticket, turns: tuple[Turn, ...], matches: Sequence[PlaybookMatch]
+) -> Conversation:
+    task = ticket_task(ticket)
+    if task is None and matches:
+        task = matches[0].playbook.intent
+    return Conversation(
+        turns=turns, task=task, kind=str(ticket.kind), language=str(ticket.language)
+    )
+
+
+def next_actions(
+    session: Session,
+    *,
+    engine: KnowledgeEngine,
+    ticket_id: int,
+    limit: int = 5,
+    settings: Settings | None = None,
+    flows: FlowStats | None = None,
+    now: datetime | None = None,
+) -> list[NextAction]:
+    """Ranked next actions for a ticket, each with a reason and its evidence."""
+    settings = settings or get_settings()
+    ticket = ticket_repository.get_ticket(session, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    messages = repository.shared_messages(session, [ticket.id])[ticket.id]
+    actions = source_repository.actions(session, [ticket.id])[ticket.id]
+    turns = timeline(messages, actions)
+    draft = Conversation(turns=turns, task=ticket_task(ticket), kind=str(ticket.kind))
+    matches = playbook_module.match(
+        draft, current_playbooks(settings), embedder=engine.embedder, limit=2
+    )
+    conversation = _conversation(ticket, turns, matches)
+    neighbors = retrieve(
+        engine,
+        f"{ticket.subject} {problem_query(conversation)}",
+        k=settings.assist_neighbors_k,
+        load=lambda ids: load_cases(session, [i for i in ids if i != ticket.id]),
+    )
+    votes = vote(
+        conversation, neighbors, _engine_vectors(engine), top=settings.assist_neighbor_votes
+    )
+    facts = rule_facts(
+        session, ticket, conversation.actions, now=now or utcnow(), settings=settings
+    )
+    return predict(
+        conversation,
+        flows=flows
+        if flows is not None
+        else learn_flows(session, order=settings.assist_flow_order),
+        votes=votes,
+        playbooks=matches,
+        rules=evaluate(facts),
+        weights=settings.assist_weights,
+        limit=limit,
+    )

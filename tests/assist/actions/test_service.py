@@ -1,0 +1,103 @@
+"""`next_actions` for a ticket: the database, the engine, playbooks and rules together."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kcrm.assist.actions.service import learn_flows, next_actions, ticket_task, timeline
+from kcrm.config import Settings
+from kcrm.core.db import utcnow
+from kcrm.core.errors import NotFound
+from kcrm.crm.tickets.models import TicketKind
+from kcrm.knowledge.engine import KnowledgeEngine
+from tests.assist.conftest import index_resolutions
+from tests.factories.assist import make_action, make_resolved
+from tests.factories.tickets import make_message, make_ticket
+
+LATE = [
+    ("customer", "my parcel is late, still not arrived", None),
+    ("agent", "Please give me the order number", "verify_identity"),
+    ("customer", "SO-1", None),
+    ("agent", "", "check_order_status"),
+    ("agent", "I chased the carrier", "contact_carrier"),
+]
+
+
+def _past(session: Session, knowledge: KnowledgeEngine, settings: Settings) -> list[int]:
+    ids = [
+        make_resolved(session, LATE, subject="Parcel late", kind=TicketKind.complaint).id
+        for _ in range(3)
+    ]
+    index_resolutions(session, knowledge, ids, settings)
+    return ids
+
+
+class TestNextActions:
+    def test_ranked_with_playbook_flow_ticket_and_rule_evidence(
+        self, session: Session, settings: Settings, knowledge: KnowledgeEngine
+    ) -> None:
+        past = _past(session, knowledge, settings)
+        ticket = make_ticket(
+            session,
+            subject="Parcel late",
+            kind=TicketKind.complaint,
+            sla_due_at=utcnow() - timedelta(minutes=5),
+        )
+        make_message(session, ticket, body="my parcel is late, still not arrived")
+        make_action(session, ticket, "verify_identity")
+        make_action(session, ticket, "check_order_status")
+        actions = next_actions(session, engine=knowledge, ticket_id=ticket.id, settings=settings)
+        by_action = {a.action: a for a in actions}
+        carrier = by_action["contact_carrier"]
+        kinds = {e.kind for e in carrier.evidence}
+        assert kinds == {"flow", "tickets", "playbook"}
+        tickets = next(e for e in carrier.evidence if e.kind == "tickets")
+        assert set(tickets.ticket_ids) <= set(past)
+        assert tickets.ticket_ids
+        playbook = next(e for e in carrier.evidence if e.kind == "playbook")
+        assert playbook.ref == "PB-002 step 3"
+        assert by_action["escalate"].evidence[0].ref == "sla_breach"
+        assert actions == sorted(actions, key=lambda a: -a.score)
+
+    def test_an_unknown_ticket_is_not_found(
+        self, session: Session, settings: Settings, knowledge: KnowledgeEngine
+    ) -> None:
+        with pytest.raises(NotFound):
+            next_actions(session, engine=knowledge, ticket_id=999_999, settings=settings)
+
+
+class TestLearnFlows:
+    def test_resolved_logs_are_learned_per_tagged_task(
+        self, session: Session, settings: Settings
+    ) -> None:
+        make_resolved(session, LATE, tags=["playbook:late_delivery"])
+        open_ticket = make_ticket(session, tags=["playbook:late_delivery"])
+        make_action(session, open_ticket, "escalated")
+        stats = learn_flows(session)
+        probs = stats.predict("late_delivery", ["verify_identity", "check_order_status"])
+        assert max(probs, key=probs.__getitem__) == "contact_carrier"
+        assert "escalated" not in stats.predict("late_delivery", [])
+
+
+class TestTicketTask:
+    def test_the_playbook_tag(self, session: Session) -> None:
+        assert ticket_task(make_ticket(session, tags=["vip", "playbook:refund_status"])) == (
+            "refund_status"
+        )
+        assert ticket_task(make_ticket(session, tags=["playbook:"])) is None
+
+
+class TestTimeline:
+    def test_actions_come_before_a_message_written_with_them(self, session: Session) -> None:
+        at = utcnow()
+        ticket = make_ticket(session)
+        message = make_message(session, ticket, body="hi", created_at=at)
+        action = make_action(session, ticket, "verify_identity", created_at=at)
+        turns = timeline([message], [action])
+        assert [(t.speaker, t.action) for t in turns] == [
+            ("agent", "verify_identity"),
+            ("customer", None),
+        ]
