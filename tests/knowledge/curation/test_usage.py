@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from kcrm.assist.chat.models import ChatMessage, ChatRole, ChatSession, ChatStatus
 from kcrm.auth.models import Role
 from kcrm.auth.principal import Principal
 from kcrm.core.errors import InvalidInput, NotFound
@@ -115,13 +116,31 @@ class TestOverview:
         assert result.articles["published"] >= 1
         assert 0.0 <= result.suggestion_acceptance_rate <= 1.0
 
-    def test_without_chat_tables_chat_numbers_are_zero(self, session: Session) -> None:
-        result = overview.overview(session)
-        if "chat" not in result.sources:
-            assert (result.chat_sessions, result.deflection_rate, result.handoff_reasons) == (
-                0,
-                0.0,
-                {},
+    def test_deflection_and_handoff_reasons_from_chat(self, session: Session) -> None:
+        sessions = [ChatSession(token_hash=f"{n:064d}") for n in range(4)]
+        sessions[0].status = ChatStatus.handed_off
+        session.add_all(sessions)
+        session.flush()
+        session.add(
+            ChatMessage(
+                session_id=sessions[0].id,
+                role=ChatRole.assistant,
+                text="-",
+                handoff=True,
+                handoff_reason="asked_for_human",
             )
-        else:
-            assert result.chat_sessions >= 0
+        )
+        session.flush()
+        result = overview.overview(session)
+        assert "chat" in result.sources
+        assert (result.chat_sessions, result.handed_off) == (4, 1)
+        assert result.deflection_rate == 0.75
+        assert result.handoff_reasons == {"asked_for_human": 1}
+
+    def test_no_chat_sessions_gives_clear_zeros(self, session: Session) -> None:
+        result = overview.overview(session)
+        assert (result.chat_sessions, result.deflection_rate, result.handoff_reasons) == (
+            0,
+            0.0,
+            {},
+        )
