@@ -1,6 +1,8 @@
 """Import every table module so metadata is complete (Alembic, create_all)."""
 
 from kcrm.assist.chat.models import ChatMessage, ChatSession
+from kcrm.assist.gaps.models import KnowledgeGap
+from kcrm.assist.suggestions.models import Suggestion, SuggestionFeedback, SuggestionSource
 from kcrm.auth.models import ApiKey, User
 from kcrm.core.audit import AuditLog
 from kcrm.crm.catalog.models import Product
@@ -23,9 +25,13 @@ __all__ = [
     "FollowUp",
     "GapDraft",
     "Interaction",
+    "KnowledgeGap",
     "Order",
     "OrderLine",
     "Product",
+    "Suggestion",
+    "SuggestionFeedback",
+    "SuggestionSource",
     "Ticket",
     "TicketAction",
     "TicketMessage",

@@ -19,6 +19,7 @@ from kcrm.core.db import utcnow
 from kcrm.core.errors import Forbidden, Unauthorized
 from kcrm.core.pagination import PageParams
 from kcrm.knowledge.engine import KnowledgeEngine
+from kcrm.knowledge.ports import Generator
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -49,7 +50,14 @@ def get_knowledge(request: Request) -> KnowledgeEngine:
     return engine
 
 
+def get_generator(request: Request) -> Generator:
+    """The app's one reply generator."""
+    generator: Generator = request.app.state.generator
+    return generator
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+GeneratorDep = Annotated[Generator, Depends(get_generator)]
 SessionDep = Annotated[Session, Depends(get_session)]
 KnowledgeDep = Annotated[KnowledgeEngine, Depends(get_knowledge)]
 

@@ -144,8 +144,13 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The reply as one string."""
-        return "".join(s.text for s in self.sentences)
+        """The reply as one string (a space after Latin sentence ends, none after Chinese)."""
+        parts: list[str] = []
+        for sentence in self.sentences:
+            if parts and parts[-1][-1:].isascii():
+                parts.append(" ")
+            parts.append(sentence.text)
+        return "".join(parts)
 
 
 class Generator(ABC):
@@ -156,3 +161,13 @@ class Generator(ABC):
     @abstractmethod
     def generate(self, question: str, passages: Sequence[Passage], *, language: str) -> Answer:
         """Answer `question` in `language` ('zh' or 'en') from `passages`, citing them."""
+
+
+class ChatModel(ABC):
+    """A chat-completion model behind an adapter (an OpenAI-compatible endpoint, Ollama)."""
+
+    name: str
+
+    @abstractmethod
+    def complete(self, system: str, user: str) -> str:
+        """The model's reply to one system + user exchange; raises on any transport error."""

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from kcrm.api.routes import (
+    assist,
     auth,
     catalog,
     curation,
@@ -27,5 +28,6 @@ ROUTERS: list[APIRouter] = [
     follow_ups.router,
     imports.router,
     knowledge.router,
+    assist.router,
     curation.router,
 ]
