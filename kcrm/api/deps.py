@@ -94,6 +94,21 @@ def get_principal(
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
+def get_optional_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Security(oauth2_scheme)] = None,
+    api_key: Annotated[str | None, Security(api_key_scheme)] = None,
+) -> Principal | None:
+    """The caller when credentials are sent (bad ones are still 401), None when anonymous."""
+    if not token and not api_key:
+        return None
+    return get_principal(session, settings, token, api_key)
+
+
+MaybeUser = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
 def _require(*roles: Role):  # type: ignore[no-untyped-def]
     def check(principal: CurrentUser) -> Principal:
         principal.require_role(*roles)

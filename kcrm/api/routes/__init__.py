@@ -7,6 +7,7 @@ from kcrm.api.routes import (
     auth,
     catalog,
     curation,
+    chat,
     customers,
     follow_ups,
     health,
@@ -30,4 +31,5 @@ ROUTERS: list[APIRouter] = [
     knowledge.router,
     assist.router,
     curation.router,
+    chat.router,
 ]

@@ -93,6 +93,8 @@ _RISKS: dict[Risk, re.Pattern[str]] = {
         r"(?:手机|电话|号码|地址|订单|信息|资料|名单|邮箱|身份证)|客户(?:名单|列表|资料|数据库)|"
         r"\b(?:all|other|another|every|someone else'?s?)\b.{0,30}\b(?:phones?|numbers?|"
         r"address(?:es)?|e-?mails?|orders?|details|data|records|information|names)\b|"
+        r"\b(?:phones?|numbers?|address(?:es)?|e-?mails?|details|data)\b.{0,30}"
+        r"\b(?:of|for|from)\s+(?:all|other|every|another)\b|"
         r"\bcustomer (?:list|database|records)\b|"
         r"(?:客户|顾客|用户)\s*\S{1,8}?的(?:手机|电话|地址|邮箱|订单)|"
         r"\b(?:phone|number|address|e-?mail|orders?)\b.{0,20}\b(?:of|for)\s+(?:the\s+)?"

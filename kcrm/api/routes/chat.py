@@ -1,0 +1,117 @@
+"""Customer self-service chat: sessions, messages and a server-sent-events variant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import StreamingResponse
+
+from kcrm.api.deps import (
+    GeneratorDep,
+    KnowledgeDep,
+    MaybeUser,
+    ObjectId,
+    SessionDep,
+    SettingsDep,
+)
+from kcrm.assist.chat import ratelimit, streaming
+from kcrm.assist.chat import service as chat_service
+from kcrm.assist.chat.schemas import (
+    ChatMessageCreate,
+    ChatReply,
+    ChatSessionCreate,
+    ChatSessionCreated,
+    ChatSessionRead,
+)
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+ChatToken = Annotated[
+    str | None,
+    Header(
+        alias="X-Chat-Token",
+        max_length=128,
+        description="The token returned when the session was opened (anonymous sessions)",
+    ),
+]
+
+
+def rate_limit(request: Request, settings: SettingsDep, principal: MaybeUser) -> None:
+    """Per-IP and per-customer request limits on every chat endpoint (429 when exceeded)."""
+    limiter = ratelimit.limiter_for(request.app.state, settings)
+    ip = request.client.host if request.client else "unknown"
+    customer_id = principal.customer_id if principal is not None else None
+    ratelimit.enforce(limiter, settings, ip=ip, customer_id=customer_id)
+
+
+Limited = Depends(rate_limit)
+
+
+@router.post(
+    "/sessions", response_model=ChatSessionCreated, status_code=201, dependencies=[Limited]
+)
+def create_session(
+    session: SessionDep, principal: MaybeUser, data: ChatSessionCreate
+) -> ChatSessionCreated:
+    """Open a chat as a logged-in customer, or anonymously (public knowledge only)."""
+    chat, token = chat_service.create(session, principal=principal, data=data)
+    read = chat_service.read(session, chat=chat)
+    return ChatSessionCreated(**read.model_dump(), token=token)
+
+
+@router.get("/sessions/{session_id}", response_model=ChatSessionRead, dependencies=[Limited])
+def get_session(
+    session: SessionDep, principal: MaybeUser, session_id: ObjectId, token: ChatToken = None
+) -> ChatSessionRead:
+    """A chat session with its transcript (personal numbers masked)."""
+    chat = chat_service.get(session, session_id=session_id, principal=principal, token=token)
+    return chat_service.read(session, chat=chat)
+
+
+def answer_message(
+    session: SessionDep,
+    knowledge: KnowledgeDep,
+    generator: GeneratorDep,
+    settings: SettingsDep,
+    principal: MaybeUser,
+    session_id: ObjectId,
+    data: ChatMessageCreate,
+    token: ChatToken = None,
+) -> ChatReply:
+    """Answer one message in a session the caller may use (shared by both message routes)."""
+    chat = chat_service.get(session, session_id=session_id, principal=principal, token=token)
+    return chat_service.post_message(
+        session,
+        knowledge,
+        generator,
+        settings=settings,
+        chat=chat,
+        principal=principal,
+        text=data.text,
+    )
+
+
+Answered = Annotated[ChatReply, Depends(answer_message)]
+
+
+@router.post("/sessions/{session_id}/messages", response_model=ChatReply, dependencies=[Limited])
+def post_message(reply: Answered) -> ChatReply:
+    """Ask a question; the reply cites its sources or hands over to a human."""
+    return reply
+
+
+@router.post(
+    "/sessions/{session_id}/messages/stream",
+    response_class=StreamingResponse,
+    response_model=None,
+    dependencies=[Limited],
+    responses={200: {"content": {"text/event-stream": {}}, "description": "SSE events"}},
+)
+def stream_message(reply: Answered) -> StreamingResponse:
+    """Ask a question and receive token, citations, handoff and done events."""
+    return StreamingResponse(
+        streaming.events(reply),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
