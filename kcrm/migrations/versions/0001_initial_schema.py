@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:31:00.513616
+Create Date: 2026-11-23 11:19:49.948642
 """
 
 from collections.abc import Sequence
@@ -68,8 +68,16 @@ def upgrade() -> None:
         sa.Column("body_format", sa.String(length=16), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("source_path", sa.String(length=500), nullable=True),
+        sa.Column("stale_reason", sa.String(length=300), nullable=True),
+        sa.Column("stale_since", kcrm.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("source_ticket_ids", sa.JSON(), nullable=True),
+        sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.Column("duplicate_score", sa.Double(), nullable=True),
         sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["duplicate_of_id"], ["articles.id"], name=op.f("fk_articles_duplicate_of_id_articles")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
         sa.UniqueConstraint("external_id", name=op.f("uq_articles_external_id")),
     )
@@ -197,6 +205,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_customers_phone"), ["phone"], unique=False)
 
     op.create_table(
+        "knowledge_gaps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column(
+            "source",
+            sa.Enum(
+                "suggestion",
+                "chat",
+                name="gapsource",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("ref", sa.String(length=64), nullable=True),
+        sa.Column("matches", sa.JSON(), nullable=False),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_gaps")),
+    )
+    with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_knowledge_gaps_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_knowledge_gaps_ref"), ["ref"], unique=False)
+
+    op.create_table(
         "products",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
@@ -220,6 +256,43 @@ def upgrade() -> None:
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_products_category"), ["category"], unique=False)
         batch_op.create_index(batch_op.f("ix_products_name"), ["name"], unique=False)
+
+    op.create_table(
+        "article_usage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "retrieved",
+                "cited",
+                "accepted",
+                "rejected",
+                "helpful",
+                "unhelpful",
+                name="usagekind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("ref", sa.String(length=120), nullable=True),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_article_usage_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_article_usage")),
+    )
+    with op.batch_alter_table("article_usage", schema=None) as batch_op:
+        batch_op.create_index("ix_article_usage_article_kind", ["article_id", "kind"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_article_usage_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_article_usage_ref"), ["ref"], unique=False)
 
     op.create_table(
         "article_versions",
@@ -282,6 +355,21 @@ def upgrade() -> None:
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_customer_id"), ["customer_id"], unique=False)
 
+    op.create_table(
+        "gap_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("gap_id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_gap_drafts_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gap_drafts")),
+        sa.UniqueConstraint("gap_id", name=op.f("uq_gap_drafts_gap_id")),
+    )
     op.create_table(
         "orders",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -583,6 +671,79 @@ def upgrade() -> None:
         batch_op.create_index("ix_tickets_status_sla", ["status", "sla_due_at"], unique=False)
 
     op.create_table(
+        "assist_suggestions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("query", sa.Text(), nullable=False),
+        sa.Column("generator", sa.String(length=64), nullable=False),
+        sa.Column("confidence", sa.Double(), nullable=False),
+        sa.Column("draft_text", sa.Text(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("sentences", sa.JSON(), nullable=False),
+        sa.Column("alternatives", sa.JSON(), nullable=False),
+        sa.Column("customer_context", sa.JSON(), nullable=False),
+        sa.Column("next_actions", sa.JSON(), nullable=False),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_assist_suggestions_ticket_id_tickets")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_assist_suggestions_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assist_suggestions")),
+    )
+    with op.batch_alter_table("assist_suggestions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_assist_suggestions_ticket_id"), ["ticket_id"], unique=False
+        )
+
+    op.create_table(
+        "chat_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column(
+            "language",
+            sa.Enum(
+                "zh", "en", name="language", native_enum=False, create_constraint=True, length=32
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "handed_off",
+                name="chatstatus",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("ticket_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_chat_sessions_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_chat_sessions_ticket_id_tickets")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_chat_sessions_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_sessions")),
+    )
+    with op.batch_alter_table("chat_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_chat_sessions_customer_id"), ["customer_id"], unique=False
+        )
+
+    op.create_table(
         "follow_ups",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
@@ -685,11 +846,138 @@ def upgrade() -> None:
             "ix_ticket_messages_ticket_created", ["ticket_id", "created_at"], unique=False
         )
 
+    op.create_table(
+        "assist_feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("suggestion_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "verdict",
+            sa.Enum(
+                "accepted",
+                "edited",
+                "rejected",
+                name="verdict",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("edited_text", sa.Text(), nullable=True),
+        sa.Column("action", sa.String(length=64), nullable=True),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["suggestion_id"],
+            ["assist_suggestions.id"],
+            name=op.f("fk_assist_feedback_suggestion_id_assist_suggestions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_assist_feedback_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assist_feedback")),
+    )
+    with op.batch_alter_table("assist_feedback", schema=None) as batch_op:
+        batch_op.create_index("ix_assist_feedback_action", ["action"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_assist_feedback_suggestion_id"), ["suggestion_id"], unique=False
+        )
+
+    op.create_table(
+        "assist_suggestion_sources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("suggestion_id", sa.Integer(), nullable=False),
+        sa.Column("rank", sa.Integer(), nullable=False),
+        sa.Column("chunk_id", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("doc_id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("citation", sa.String(length=120), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column("cited", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["suggestion_id"],
+            ["assist_suggestions.id"],
+            name=op.f("fk_assist_suggestion_sources_suggestion_id_assist_suggestions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assist_suggestion_sources")),
+    )
+    with op.batch_alter_table("assist_suggestion_sources", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_assist_suggestion_sources_doc", ["source", "doc_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_assist_suggestion_sources_suggestion_id"),
+            ["suggestion_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "chat_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum(
+                "user",
+                "assistant",
+                "system",
+                name="chatrole",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column(
+            "language",
+            sa.Enum(
+                "zh", "en", name="language", native_enum=False, create_constraint=True, length=32
+            ),
+            nullable=False,
+        ),
+        sa.Column("intent", sa.String(length=32), nullable=True),
+        sa.Column("citations", sa.JSON(), nullable=False),
+        sa.Column("confidence", sa.Double(), nullable=True),
+        sa.Column("handoff", sa.Boolean(), nullable=False),
+        sa.Column("handoff_reason", sa.String(length=32), nullable=True),
+        sa.Column("created_at", kcrm.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["chat_sessions.id"],
+            name=op.f("fk_chat_messages_session_id_chat_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_messages")),
+    )
+    with op.batch_alter_table("chat_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_chat_messages_session_created", ["session_id", "created_at"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("chat_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_chat_messages_session_created")
+
+    op.drop_table("chat_messages")
+    with op.batch_alter_table("assist_suggestion_sources", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assist_suggestion_sources_suggestion_id"))
+        batch_op.drop_index("ix_assist_suggestion_sources_doc")
+
+    op.drop_table("assist_suggestion_sources")
+    with op.batch_alter_table("assist_feedback", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assist_feedback_suggestion_id"))
+        batch_op.drop_index("ix_assist_feedback_action")
+
+    op.drop_table("assist_feedback")
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_ticket_messages_ticket_created")
 
@@ -705,6 +993,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_follow_ups_customer_id"))
 
     op.drop_table("follow_ups")
+    with op.batch_alter_table("chat_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_sessions_customer_id"))
+
+    op.drop_table("chat_sessions")
+    with op.batch_alter_table("assist_suggestions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assist_suggestions_ticket_id"))
+
+    op.drop_table("assist_suggestions")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index("ix_tickets_status_sla")
         batch_op.drop_index(batch_op.f("ix_tickets_product_id"))
@@ -734,6 +1030,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_orders_customer_placed")
 
     op.drop_table("orders")
+    op.drop_table("gap_drafts")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_customer_id"))
 
@@ -742,11 +1039,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_article_versions_article_id"))
 
     op.drop_table("article_versions")
+    with op.batch_alter_table("article_usage", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_article_usage_ref"))
+        batch_op.drop_index(batch_op.f("ix_article_usage_created_at"))
+        batch_op.drop_index("ix_article_usage_article_kind")
+
+    op.drop_table("article_usage")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_products_name"))
         batch_op.drop_index(batch_op.f("ix_products_category"))
 
     op.drop_table("products")
+    with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_knowledge_gaps_ref"))
+        batch_op.drop_index(batch_op.f("ix_knowledge_gaps_created_at"))
+
+    op.drop_table("knowledge_gaps")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_phone"))
         batch_op.drop_index(batch_op.f("ix_customers_name"))
