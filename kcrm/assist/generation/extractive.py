@@ -105,7 +105,8 @@ class ExtractiveGenerator(Generator):
             overlap = len(wanted & words) / math.sqrt(len(wanted) * len(words)) if words else 0.0
             passage_score = float(candidate.passage.metadata.get("score", 0.5))
             lang = detect_language(candidate.text)
-            score = 0.5 * passage_score + 0.5 * min(1.0, 2 * overlap)
+            # What the sentence says about the question counts more than how its passage ranked.
+            score = 0.35 * passage_score + 0.65 * min(1.0, 2 * overlap)
             if lang != language:
                 score *= OTHER_LANGUAGE
             scored.append(_Scored(candidate, words, lang, score, [candidate.passage.citation]))
@@ -120,7 +121,7 @@ class ExtractiveGenerator(Generator):
         vectors = self.embedder.embed_documents([s.candidate.text for s in scored])
         query = self.embedder.embed_query(question)
         for item, cosine in zip(scored, np.asarray(vectors @ query), strict=True):
-            item.score = 0.8 * item.score + 0.2 * max(0.0, float(cosine))
+            item.score = 0.6 * item.score + 0.4 * max(0.0, float(cosine))
 
     def _select(
         self, scored: list[_Scored], limit: int, *, exclude: list[_Scored], language: str
@@ -128,7 +129,7 @@ class ExtractiveGenerator(Generator):
         """The best sentences, near-duplicates folded into the one kept (citations merged)."""
         if not scored:
             return []
-        floor = 0.5 * scored[0].score
+        floor = 0.6 * scored[0].score
         chosen: list[_Scored] = []
         for item in scored:
             if item.score < floor or any(

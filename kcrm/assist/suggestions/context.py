@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from kcrm.assist.grounding import passage_lines, passages_from_hits
@@ -9,7 +11,7 @@ from kcrm.assist.suggestions.schemas import CustomerContext, OpenComplaint
 from kcrm.auth import repository as user_repository
 from kcrm.crm.customers import service as customer_service
 from kcrm.crm.tickets.models import Ticket, TicketKind
-from kcrm.knowledge.engine import KnowledgeEngine
+from kcrm.knowledge.retrieval import RetrievedHit
 
 LAST_INTERACTIONS = 5
 HISTORY_PASSAGES = 2
@@ -24,16 +26,9 @@ def _owner_names(session: Session, owner_ids: set[int]) -> dict[int, str]:
     return names
 
 
-def _history(engine: KnowledgeEngine, *, customer_id: int, query: str) -> list[str]:
-    """The customer's own history passages most related to the ticket (theirs only)."""
-    hits = engine.search(query, k=HISTORY_PASSAGES, sources=["history"], customer_id=customer_id)
-    return ["\n".join(passage_lines(p)) for p in passages_from_hits(hits)]
-
-
-def build(
-    session: Session, engine: KnowledgeEngine, *, ticket: Ticket, query: str
-) -> CustomerContext:
-    """Tier, points, credit, open complaints with owners, recent orders, last interactions."""
+def build(session: Session, *, ticket: Ticket, history: Sequence[RetrievedHit]) -> CustomerContext:
+    """Tier, points, credit, open complaints with owners, recent orders, last interactions,
+    and the customer's own history passages found for the ticket."""
     view = customer_service.get_360(session, customer_id=ticket.customer_id)
     complaints = [t for t in view.open_tickets if t.kind == TicketKind.complaint]
     names = _owner_names(session, {t.owner_id for t in complaints if t.owner_id is not None})
@@ -58,5 +53,5 @@ def build(
         ],
         recent_orders=view.recent_orders,
         last_interactions=view.timeline[:LAST_INTERACTIONS],
-        history=_history(engine, customer_id=ticket.customer_id, query=query),
+        history=["\n".join(passage_lines(p)) for p in passages_from_hits(history)],
     )

@@ -45,16 +45,26 @@ def question_for(session: Session, *, ticket: Ticket, principal: Principal) -> s
     return "\n".join([ticket.subject, *said[-QUERY_MESSAGES:]])[:MAX_QUERY_CHARS]
 
 
-def retrieve(engine: KnowledgeEngine, *, ticket: Ticket, query: str, k: int) -> list[RetrievedHit]:
+def retrieve(
+    engine: KnowledgeEngine, *, ticket: Ticket, query: str, k: int
+) -> tuple[list[RetrievedHit], list[RetrievedHit]]:
     """Published articles (internal ones too: agents read them) and past resolutions, never
-    this ticket's own resolution."""
-    hits = engine.search(query, k=k + 1, sources=["article", "resolution"])
+    this ticket's own resolution; and, from the same search, the customer's own history."""
+    hits = engine.search(
+        query,
+        k=k + 1 + context.HISTORY_PASSAGES,
+        sources=["article", "resolution", "history"],
+        customer_id=ticket.customer_id,
+    )
     own = str(ticket.id)
-    return [
+    history = [h for h in hits if h.metadata.get("source") == "history"]
+    knowledge = [
         h
         for h in hits
-        if not (h.metadata.get("source") == "resolution" and h.metadata.get("doc_id") == own)
-    ][:k]
+        if h.metadata.get("source") != "history"
+        and not (h.metadata.get("source") == "resolution" and h.metadata.get("doc_id") == own)
+    ]
+    return knowledge[:k], history[: context.HISTORY_PASSAGES]
 
 
 def _withheld(answer: Answer, hits: Sequence[RetrievedHit], threshold: float) -> str | None:
@@ -115,7 +125,8 @@ def create(
     the suggestion and its sources are stored, and a withheld draft is a knowledge gap."""
     ticket = ticket_service.get(session, ticket_id=ticket_id, principal=principal)
     query = question_for(session, ticket=ticket, principal=principal)
-    hits = retrieve(engine, ticket=ticket, query=query, k=settings.assist_passages)
+    # One search serves the draft and the context: the dense pass is most of its cost.
+    hits, history = retrieve(engine, ticket=ticket, query=query, k=settings.assist_passages)
     language = str(ticket.language)
     answer = generator.generate(query, passages_from_hits(hits), language=language)
     reason = _withheld(answer, hits, settings.assist_min_confidence)
@@ -131,7 +142,7 @@ def create(
         reason=reason,
         sentences=[{"text": s.text, "citations": list(s.citations)} for s in shown],
         alternatives=list(answer.alternatives) if shown else [],
-        customer_context=context.build(session, engine, ticket=ticket, query=query).model_dump(
+        customer_context=context.build(session, ticket=ticket, history=history).model_dump(
             mode="json"
         ),
         next_actions=_next_actions(session, engine, ticket=ticket, settings=settings),

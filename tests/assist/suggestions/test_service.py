@@ -21,6 +21,8 @@ from kcrm.core.errors import NotFound
 from kcrm.crm.customers.models import Language, MemberTier
 from kcrm.crm.orders.models import Order, OrderStatus
 from kcrm.crm.tickets.models import Priority, Ticket, TicketKind, TicketStatus
+from kcrm.knowledge import sources
+from kcrm.knowledge.ingest import apply_docs
 from tests.assist.suggestions.conftest import Kit
 from tests.factories.corpus import CORPUS
 from tests.factories.customers import make_customer
@@ -45,7 +47,7 @@ def _complaint(session: Session, **overrides: Any) -> Ticket:
     owner = make_user(session, role=Role.agent, full_name="李娜")
     customer = make_customer(session, member_points=6200, member_tier=MemberTier.gold)
     order = Order(
-        number="SO-T-00721",
+        number=f"SO-T-{customer.id:05d}",
         customer_id=customer.id,
         status=OrderStatus.shipped,
         total=Decimal("3299.00"),
@@ -202,6 +204,16 @@ class TestCreate:
         actions = [a.action for a in result.next_actions]
         assert "share_tracking_number" in actions
         assert all(a.reason and 0 <= a.score <= 1 for a in result.next_actions)
+
+    def test_history_comes_from_this_customer_only(self, kit: Kit) -> None:
+        ticket = _complaint(kit.session)
+        other = _complaint(kit.session)
+        for customer_id in (ticket.customer_id, other.customer_id):
+            doc = sources.history_doc(kit.session, customer_id, kit.settings)
+            apply_docs(kit.knowledge, [doc])
+        history = kit.suggest(ticket.id).customer_context.history
+        assert any(f"SO-T-{ticket.customer_id:05d}" in h for h in history)
+        assert not any(f"SO-T-{other.customer_id:05d}" in h for h in history)
 
     def test_unknown_ticket_is_404(self, kit: Kit) -> None:
         with pytest.raises(NotFound):
