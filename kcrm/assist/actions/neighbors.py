@@ -7,6 +7,7 @@ compared by the text just before them (the last turns); the closest steps vote.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class CaseStep:
     action: str
     previous: tuple[str, ...]
     context: str
+    last: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,18 @@ def retrieve(
     return [Neighbor(cases[t], best[t]) for t in chosen if t in cases]
 
 
-def _aligned(case: ResolvedCase, done: tuple[str, ...]) -> list[CaseStep]:
-    last = done[-1:]
-    return [s for s in case.steps if s.previous[-1:] == last]
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _overlap(words: frozenset[str], text: str) -> float:
+    """Jaccard overlap of word sets: a cheap check that the last turns say the same thing."""
+    other = _words(text)
+    union = len(words | other)
+    return len(words & other) / union if union else 0.0
 
 
 def vote(
@@ -95,28 +106,39 @@ def vote(
     vectors: Vectors,
     *,
     top: int = 10,
-    sharpness: float = 1.0,
+    last_turn_weight: float = 0.6,
+    alignment_bonus: float = 0.05,
 ) -> list[NeighborVote]:
-    """The next actions of the `top` aligned steps closest to the current context."""
+    """The next actions of the `top` past steps closest to the current point of the talk.
+
+    Closeness is the similarity of the last turns (vectors) plus the word overlap of the very
+    last turn, with a small bonus where the last two actions agree (the same place in the flow).
+    """
     pool = [n for n in neighbors if conversation.task and n.case.task == conversation.task]
     pool = pool or list(neighbors)  # no task known (or none shared): every neighbour counts
-    done = conversation.actions
-    candidates = [(n.case.ticket_id, s) for n in pool for s in _aligned(n.case, done)]
+    candidates = [(n.case.ticket_id, s) for n in pool for s in n.case.steps]
     if not candidates:
         return []
+    done = conversation.actions[-2:]
     texts = [conversation.context(CONTEXT_TURNS), *(s.context for _, s in candidates)]
     matrix = vectors(texts)
-    similarity = matrix[1:] @ matrix[0]
-    # Two more steps of the same history at the same point are a stronger match.
-    bonus = np.array([0.05 * (s.previous[-2:] == done[-2:]) for _, s in candidates])
-    order = np.argsort(-(similarity + bonus), kind="stable")[:top]
+    words = _words(conversation.context(1))
+    similarity = matrix[1:] @ matrix[0] + np.array(
+        [last_turn_weight * _overlap(words, s.last) for _, s in candidates]
+    )
+    aligned = np.array([alignment_bonus * (s.previous[-2:] == done) for _, s in candidates])
+    order = np.argsort(-(similarity + aligned), kind="stable")[:top]
+    return _tally([(candidates[int(i)], float(similarity[i])) for i in order])
+
+
+def _tally(chosen: Sequence[tuple[tuple[int, CaseStep], float]]) -> list[NeighborVote]:
     weights: dict[str, float] = defaultdict(float)
     tickets: dict[str, list[int]] = defaultdict(list)
     best: dict[str, float] = defaultdict(float)
-    for i in order:
-        ticket_id, step = candidates[int(i)]
-        sim = float(similarity[i])
-        weights[step.action] += max(sim, 0.0) ** sharpness
+    for (ticket_id, step), sim in chosen:
+        if sim <= 0:
+            continue  # nothing in common: no say
+        weights[step.action] += max(sim, 0.0)
         tickets[step.action].append(ticket_id)
         best[step.action] = max(best[step.action], sim)
     total = sum(weights.values()) or 1.0

@@ -18,8 +18,8 @@ from kcrm.assist.actions.rules import RuleHit
 
 EvidenceKind = Literal["playbook", "flow", "tickets", "rule"]
 DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "flow": 0.4,
-    "neighbors": 0.6,
+    "flow": 0.2,
+    "neighbors": 0.8,
     "playbook": 0.5,
     "rule": 1.0,
 }

@@ -64,7 +64,8 @@ def case_steps(turns: Sequence[Turn]) -> tuple[CaseStep, ...]:
     steps = []
     for turn in turns:
         if turn.action:
-            steps.append(CaseStep(turn.action, tuple(done), context_text(texts, CONTEXT_TURNS)))
+            context = context_text(texts, CONTEXT_TURNS)
+            steps.append(CaseStep(turn.action, tuple(done), context, context_text(texts, 1)))
             done.append(turn.action)
         if turn.text:
             texts.append(turn.text)

@@ -41,25 +41,44 @@ TALK = Conversation(
 
 
 class TestVote:
-    def test_aligned_steps_with_the_closest_context_win(self) -> None:
+    def test_the_closest_context_wins(self) -> None:
         neighbors = [
             _case(1, "hotel", [("cancel", ("ask_intent",), "please cancel my booking")]),
             _case(2, "hotel", [("book", ("ask_intent",), "I want to book a room")]),
-            _case(3, "hotel", [("goodbye", ("cancel",), "please cancel my booking")]),
         ]
         votes = vote(TALK, neighbors, _vectors, top=1)
         assert [(v.action, v.ticket_ids) for v in votes] == [("cancel", (1,))]
         assert votes[0].share == 1.0
 
+    def test_the_same_place_in_the_flow_breaks_ties(self) -> None:
+        neighbors = [
+            _case(1, "hotel", [("goodbye", ("cancel",), "please cancel my booking")]),
+            _case(2, "hotel", [("cancel", ("ask_intent",), "please cancel my booking")]),
+        ]
+        assert [v.action for v in vote(TALK, neighbors, _vectors, top=1)] == ["cancel"]
+
+    def test_the_last_turns_words_count(self) -> None:
+        steps = [("cancel", ("x",), "same context", "please cancel my booking")]
+        other = [("book", ("x",), "same context", "a room with a view")]
+        neighbors = [
+            Neighbor(ResolvedCase(1, "hotel", tuple(CaseStep(*s) for s in steps)), 1.0),
+            Neighbor(ResolvedCase(2, "hotel", tuple(CaseStep(*s) for s in other)), 1.0),
+        ]
+        talk = Conversation(turns=(Turn("customer", "same context"),), task="hotel")
+        plain = vote(talk, neighbors, _vectors, top=1, last_turn_weight=0.0)
+        worded = Conversation(turns=(Turn("customer", "please cancel my booking"),), task="hotel")
+        assert len(plain) == 1
+        assert [v.action for v in vote(worded, neighbors, _vectors, top=1)] == ["cancel"]
+
     def test_other_tasks_are_ignored_when_the_task_is_shared(self) -> None:
         neighbors = [
             _case(1, "bank", [("ask_pin", ("ask_intent",), "please cancel my booking")]),
-            _case(2, "hotel", [("book", ("ask_intent",), "book")]),
+            _case(2, "hotel", [("book", ("ask_intent",), "please book")]),
         ]
         assert [v.action for v in vote(TALK, neighbors, _vectors)] == ["book"]
 
-    def test_no_aligned_step_means_no_vote(self) -> None:
-        neighbors = [_case(1, "hotel", [("cancel", ("hello",), "x")])]
+    def test_nothing_in_common_means_no_vote(self) -> None:
+        neighbors = [_case(1, "hotel", [("cancel", ("hello",), "zzz qqq")])]
         assert vote(TALK, neighbors, _vectors) == []
 
 
