@@ -77,9 +77,7 @@ def resolution_text(
 
 
 def _ticket_line(ticket: Ticket) -> str:
-    line = (
-        f"- {_day(ticket.created_at)} [{ticket.status}] {ticket.kind}: {ticket.subject}"
-    )
+    line = f"- {_day(ticket.created_at)} [{ticket.status}] {ticket.kind}: {ticket.subject}"
     if ticket.resolution_summary:
         line += f" — {ticket.resolution_summary}"
     return line
@@ -87,8 +85,7 @@ def _ticket_line(ticket: Ticket) -> str:
 
 def _order_line(order: Order, items: Sequence[str], label: dict[str, str]) -> str:
     line = (
-        f"- {_day(order.placed_at)} {order.number} [{order.status}] "
-        f"{order.currency} {order.total}"
+        f"- {_day(order.placed_at)} {order.number} [{order.status}] {order.currency} {order.total}"
     )
     if items:
         line += f"; {label['items']}: {', '.join(items)}"

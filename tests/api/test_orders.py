@@ -37,9 +37,7 @@ class TestListOrders:
         order = make_order(session)
         number, sku = order.number, order.lines[0].sku
         make_order(session)
-        response = client.get(
-            f"/orders?number={number}", headers=auth_headers(make_user(session))
-        )
+        response = client.get(f"/orders?number={number}", headers=auth_headers(make_user(session)))
         body = response.json()
         assert body["total"] == 1
         assert body["items"][0]["lines"][0]["sku"] == sku
