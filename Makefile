@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-pg lint typecheck bench eval migration clean
+.PHONY: install browser demo serve test test-pg lint typecheck bench eval migration clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,13 +18,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests (tests/web) drive Debian's chromium through Playwright's bundled driver.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
 demo: install
 	KCRM_ENV=demo $(BIN)/kcrm demo --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/kcrm serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install

@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from kcrm import __version__
+from kcrm import __version__, web
 from kcrm.api.errors import install_error_handlers
 from kcrm.api.middleware import BodySizeLimit
 from kcrm.api.routes import ROUTERS
@@ -52,4 +52,5 @@ def create_app(
     )
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)
     return app

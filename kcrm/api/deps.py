@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from kcrm.api.cookies import SESSION_COOKIE, session_token
 from kcrm.auth import repository as user_repository
 from kcrm.auth import service as auth_service
 from kcrm.auth.models import Role
@@ -62,7 +63,8 @@ SessionDep = Annotated[Session, Depends(get_session)]
 KnowledgeDep = Annotated[KnowledgeEngine, Depends(get_knowledge)]
 
 
-def _from_token(session: Session, token: str, settings: Settings) -> Principal:
+def principal_from_token(session: Session, token: str, settings: Settings) -> Principal:
+    """The active user behind a signed access token, or Unauthorized."""
     claims = decode_access_token(token, secret=settings.secret_key)
     user = user_repository.get_user(session, int(claims.get("sub", 0)))
     if user is None or not user.is_active:
@@ -73,14 +75,17 @@ def _from_token(session: Session, token: str, settings: Settings) -> Principal:
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Security(oauth2_scheme)] = None,
     api_key: Annotated[str | None, Security(api_key_scheme)] = None,
 ) -> Principal:
-    """Authenticate a bearer JWT or an X-API-Key header."""
+    """Authenticate a bearer JWT, an X-API-Key header or the console's session cookie."""
+    if not token and not api_key:
+        token = session_token(request)
     if token:
-        principal = _from_token(session, token, settings)
+        principal = principal_from_token(session, token, settings)
     elif api_key:
         key = auth_service.authenticate_api_key(session, key=api_key)
         key.last_used_at = utcnow()
@@ -95,15 +100,16 @@ CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
 def get_optional_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Security(oauth2_scheme)] = None,
     api_key: Annotated[str | None, Security(api_key_scheme)] = None,
 ) -> Principal | None:
     """The caller when credentials are sent (bad ones are still 401), None when anonymous."""
-    if not token and not api_key:
+    if not token and not api_key and SESSION_COOKIE not in request.cookies:
         return None
-    return get_principal(session, settings, token, api_key)
+    return get_principal(request, session, settings, token, api_key)
 
 
 MaybeUser = Annotated[Principal | None, Depends(get_optional_principal)]

@@ -36,6 +36,22 @@ def get(session: Session, *, article_id: int) -> Article:
     return article
 
 
+def get_by_external_id(session: Session, *, external_id: str, public_only: bool = False) -> Article:
+    """An article by its id (KB-0001); `public_only` hides all but published public ones."""
+    article = repository.get_by_external_id(session, external_id)
+    if article is None or (
+        public_only
+        and (article.status != ArticleStatus.published or article.visibility != Visibility.public)
+    ):
+        raise NotFound(f"article {external_id} not found")
+    return article
+
+
+def get_version(session: Session, *, article: Article, version: int) -> ArticleVersion | None:
+    """A kept published version of an article (what a citation like KB-0001@v3 points at)."""
+    return next((v for v in repository.versions(session, article.id) if v.version == version), None)
+
+
 def list(  # the house verb; shadows the builtin only inside this module
     session: Session,
     *,

@@ -1,0 +1,53 @@
+"""The web console: server-rendered pages for agents, customers, knowledge managers and admins."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import cast
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from kcrm.core.errors import KcrmError
+from kcrm.web.pages import LoginRequired, get_viewer, render
+from kcrm.web.routes import WEB_ROUTERS
+
+STATIC = Path(__file__).parent / "static"
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _wants_html(request: Request) -> bool:
+    # Browsers navigating ask for text/html first; fetch() and API clients do not.
+    return request.method == "GET" and request.headers.get("accept", "").startswith("text/html")
+
+
+async def _login_redirect(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the static files and the pages; page errors render as HTML, API errors as JSON."""
+    json_handler = cast(Handler, app.exception_handlers[KcrmError])
+
+    async def kcrm_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, KcrmError)
+        if not _wants_html(request):
+            return await json_handler(request, exc)
+        if exc.status_code == 401:
+            return await _login_redirect(request, LoginRequired(request.url.path))
+        # Rendered outside the request's dependencies, so without the viewer's navigation.
+        context = {"status": exc.status_code, "message": exc.message}
+        return render(request, "error.html", context, viewer=None, status_code=exc.status_code)
+
+    app.add_exception_handler(KcrmError, kcrm_error)
+    app.add_exception_handler(LoginRequired, _login_redirect)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in WEB_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+
+
+__all__ = ["get_viewer", "install"]

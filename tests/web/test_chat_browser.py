@@ -1,0 +1,56 @@
+"""The customer journey in headless chromium at phone width: 王小明 asks where his order is
+in Chinese, gets its status streamed with the order cited, then asks for a human; the
+handoff ticket then shows in the agent's queue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import login, shot
+
+pytestmark = pytest.mark.slow
+
+
+def _no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page is {width} px wide at a 375 px viewport"
+
+
+class TestCustomerChat:
+    def test_order_status_then_handoff(self, phone: Page) -> None:
+        login(phone, "wang", lang="zh")
+        expect(phone).to_have_url(re.compile(r"/chat$"))
+        phone.fill("#question", "我的订单到哪了？")
+        phone.press("#question", "Enter")
+        answer = phone.get_by_test_id("answer").last
+        expect(answer).to_have_class(re.compile(r"\bdone\b"))
+        expect(answer).to_contain_text("SO-2026-00721")
+        expect(answer).to_contain_text("已发货")
+        expect(answer.get_by_test_id("citations")).to_contain_text("SO-2026-00721")
+        _no_horizontal_scroll(phone)
+        shot(phone, "chat-order-status-375")
+
+        phone.get_by_test_id("human").click()
+        handoff = phone.get_by_test_id("handoff")
+        expect(handoff).to_be_visible()
+        expect(handoff).to_contain_text(re.compile(r"工单号 #\d+"))
+        ticket = re.search(r"#(\d+)", handoff.inner_text())
+        assert ticket is not None
+        _no_horizontal_scroll(phone)
+        shot(phone, "chat-handoff-375")
+
+        # The handoff survives a reload: the page restores the session and its state.
+        phone.reload()
+        expect(phone.get_by_test_id("handoff")).to_contain_text(f"#{ticket.group(1)}")
+
+    def test_anonymous_visitor_gets_a_cited_public_answer(self, page: Page) -> None:
+        page.goto("/chat?lang=en")
+        page.fill("#question", "How do I descale my kettle?")
+        page.press("#question", "Enter")
+        answer = page.get_by_test_id("answer").last
+        expect(answer).to_have_class(re.compile(r"\bdone\b"))
+        assert answer.inner_text().strip()
+        shot(page, "chat-anonymous")
