@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kcrm.assist.chat.models import ChatMessage, ChatSession
+from kcrm.assist.chat.models import ChatMessage, ChatSession, ChatStatus
 
 
 def get_session(session: Session, session_id: int) -> ChatSession | None:
@@ -29,3 +30,22 @@ def add(session: Session, row: ChatSession | ChatMessage) -> None:
     """Stage a new session or message and give it its id."""
     session.add(row)
     session.flush()
+
+
+def session_counts(session: Session, *, since: datetime | None = None) -> tuple[int, int]:
+    """(all, handed off) chat sessions started since a moment (ever when None)."""
+    handed = func.count().filter(ChatSession.status == ChatStatus.handed_off)
+    query = select(func.count(), handed).select_from(ChatSession)
+    if since is not None:
+        query = query.where(ChatSession.created_at >= since)
+    total, handed_off = session.execute(query).one()
+    return int(total or 0), int(handed_off or 0)
+
+
+def handoff_reasons(session: Session, *, since: datetime | None = None) -> dict[str | None, int]:
+    """How many handoff turns gave each reason since a moment (ever when None)."""
+    query = select(ChatMessage.handoff_reason, func.count()).where(ChatMessage.handoff.is_(True))
+    if since is not None:
+        query = query.where(ChatMessage.created_at >= since)
+    query = query.group_by(ChatMessage.handoff_reason)
+    return {reason: int(n) for reason, n in session.execute(query)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -75,4 +76,12 @@ def action_verdicts(session: Session) -> Sequence[Any]:
         .where(SuggestionFeedback.action.is_not(None))
         .group_by(SuggestionFeedback.action, SuggestionFeedback.verdict)
     )
+    return session.execute(query).all()
+
+
+def verdicts_since(session: Session, *, since: datetime | None = None) -> Sequence[Any]:
+    """(suggestion_id, verdict) of every verdict given since a moment (ever when None)."""
+    query = select(SuggestionFeedback.suggestion_id, SuggestionFeedback.verdict)
+    if since is not None:
+        query = query.where(SuggestionFeedback.created_at >= since)
     return session.execute(query).all()

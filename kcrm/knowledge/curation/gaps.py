@@ -1,9 +1,8 @@
 """The gap queue: questions nobody answered confidently, clustered so each becomes one article.
 
-Gaps are recorded by kcrm/assist (chat handoffs, rejected or empty suggestions) in the
-`knowledge_gaps` table, read here through a light table handle so this package does not
-import the assist code. A cluster's key is the id of its earliest gap: clustering runs
-oldest first, so the key stays the same while its gaps stay in the queue.
+Gaps are recorded by kcrm/assist (chat handoffs, rejected or empty suggestions) and read
+here through that package's repository. A cluster's key is the id of its earliest gap:
+clustering runs oldest first, so the key stays the same while its gaps stay in the queue.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, inspect, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import column, table
 
+from kcrm.assist.gaps import repository as gap_repository
 from kcrm.config import Settings
 from kcrm.core.db import utcnow
 from kcrm.core.errors import NotFound
@@ -26,14 +24,6 @@ from kcrm.knowledge.curation.duplicates import Match, closest
 from kcrm.knowledge.curation.models import GapDraft
 from kcrm.knowledge.engine import KnowledgeEngine
 
-GAPS = table(
-    "knowledge_gaps",
-    column("id", Integer),
-    column("question", Text),
-    column("language", String),
-    column("source", String),
-    column("created_at", DateTime),
-)
 MAX_GAPS = 5000  # the newest open gaps considered; older ones are rarely still relevant
 
 
@@ -69,12 +59,9 @@ class GapCluster:
 
 def open_gaps(session: Session, *, days: int) -> list[Gap]:
     """Gaps of the last `days` days not yet turned into drafts, oldest first."""
-    if not inspect(session.connection()).has_table("knowledge_gaps"):
-        return []  # the assist package has not recorded any gap yet
     since = utcnow() - timedelta(days=days)
-    query = select(GAPS).where(GAPS.c.created_at >= since).order_by(GAPS.c.id.desc())
     addressed = repository.addressed_gap_ids(session)
-    rows = session.execute(query.limit(MAX_GAPS)).all()
+    rows = gap_repository.list_gaps(session, since=since, limit=MAX_GAPS)
     gaps = [
         Gap(r.id, r.question, str(r.language or "zh"), str(r.source), r.created_at)
         for r in rows

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
 from kcrm.assist.chat.models import ChatMessage, ChatRole, ChatSession, ChatStatus
+from kcrm.assist.suggestions.models import Suggestion, SuggestionFeedback, Verdict
 from kcrm.auth.models import Role
 from kcrm.auth.principal import Principal
+from kcrm.core.db import utcnow
 from kcrm.core.errors import InvalidInput, NotFound
 from kcrm.core.pagination import PageParams
 from kcrm.knowledge.curation import overview, usage
 from kcrm.knowledge.curation.models import UsageKind
 from tests.factories.knowledge import make_article
+from tests.factories.tickets import make_ticket
 
 CUSTOMER = Principal(role=Role.customer, user_id=7, customer_id=3)
+
+
+def _suggestion(session: Session, ticket_id: int) -> Suggestion:
+    row = Suggestion(ticket_id=ticket_id, language="zh", query="?", generator="x", confidence=0.5)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _verdict(session: Session, suggestion: Suggestion, verdict: Verdict, **extra: object) -> None:
+    session.add(SuggestionFeedback(suggestion_id=suggestion.id, verdict=verdict, **extra))
+    session.flush()
 
 
 class TestRecordUsage:
@@ -96,14 +113,23 @@ class TestArticleStats:
             usage.article_stats(session, params=PageParams(sort="likes"))
 
 
-class TestSuggestionsFromUsage:
-    def test_a_suggestion_counts_once(self, session: Session) -> None:
-        article, other = make_article(session), make_article(session)
-        usage.record_usage(session, article_id=article.id, kind="accepted", ref="suggestion:1")
-        usage.record_usage(session, article_id=other.id, kind="accepted", ref="suggestion:1")
-        usage.record_usage(session, article_id=article.id, kind="rejected", ref="suggestion:2")
-        usage.record_usage(session, article_id=article.id, kind="rejected", ref="chat:3")
-        assert overview.suggestions_from_usage(session, None) == (1, 2)
+class TestSuggestionsFromFeedback:
+    def test_a_suggestion_counts_once_and_edited_counts_as_used(self, session: Session) -> None:
+        ticket = make_ticket(session)
+        first, second, third = (_suggestion(session, ticket.id) for _ in range(3))
+        _verdict(session, first, Verdict.accepted)
+        _verdict(session, first, Verdict.rejected, action="schedule_follow_up")
+        _verdict(session, second, Verdict.edited)
+        _verdict(session, third, Verdict.rejected)
+        assert overview.suggestions_from_feedback(session, None) == (2, 3)
+        result = overview.overview(session)
+        assert result.suggestion_acceptance_rate == round(2 / 3, 4)
+
+    def test_since_leaves_older_verdicts_out(self, session: Session) -> None:
+        suggestion = _suggestion(session, make_ticket(session).id)
+        _verdict(session, suggestion, Verdict.accepted, created_at=utcnow() - timedelta(days=9))
+        assert overview.suggestions_from_feedback(session, overview.days_ago(3)) == (0, 0)
+        assert overview.suggestions_from_feedback(session, overview.days_ago(30)) == (1, 1)
 
 
 class TestOverview:
