@@ -1,4 +1,4 @@
-"""Ingestion: SQL per article, idempotent indexing, replacing and removing chunks."""
+"""Ingestion: SQL in batches, unchanged files skipped, idempotent indexing, resume after a crash."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from kcrm.config import Settings
+from kcrm.knowledge import consistency
 from kcrm.knowledge.adapters.embedders import FakeEmbedder
 from kcrm.knowledge.articles import repository as article_repository
 from kcrm.knowledge.articles.models import ArticleStatus, ArticleVersion
 from kcrm.knowledge.engine import KnowledgeEngine
-from kcrm.knowledge.ingest import Ingestor
+from kcrm.knowledge.ingest import JOURNAL_NAME, Ingestor
 from tests.knowledge.conftest import FIXTURES
 
 GOOD = [
@@ -147,6 +148,84 @@ class TestUpdates:
         assert article is not None
         assert article.status == ArticleStatus.retired
         assert knowledge.search("kettle repair step", k=5) == []
+
+
+def _corpus(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        head = f"---\nid: KB-7{i:03d}\ntitle: Heater {i}\nlanguage: en\nstatus: published\n---\n"
+        body = f"# Heater {i}\n\n## Reset\n\nHold reset on heater {i} for ten seconds."
+        (folder / f"heater-{i}.md").write_text(head + body)
+    return folder
+
+
+class TestUnchangedReingest:
+    def test_one_query_and_no_chunking_for_any_number_of_unchanged_files(
+        self,
+        session: Session,
+        factory: Factory,
+        knowledge: KnowledgeEngine,
+        settings: Settings,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        folder = _corpus(tmp_path / "kb", 30)
+        assert _ingest(factory, knowledge, settings, folder).created == 30
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(session.connection(), "before_cursor_execute", listener)
+        monkeypatch.setattr("kcrm.knowledge.sources.chunk_text", pytest.fail)
+        try:
+            report = _ingest(factory, knowledge, settings, folder)
+        finally:
+            event.remove(session.connection(), "before_cursor_execute", listener)
+        assert (report.unchanged, report.chunks, report.embedded) == (30, 0, 0)
+        # Savepoint bookkeeping aside, the only statement is the one SELECT of the batch.
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 1
+        assert "FROM articles" in reads[0]
+        assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+    def test_an_id_repeated_in_one_batch_is_saved_in_order(
+        self, session: Session, factory: Factory, knowledge: KnowledgeEngine, tmp_path: Path
+    ) -> None:
+        settings = knowledge_settings(tmp_path)
+        (tmp_path / "a.md").write_text(_article(2))
+        (tmp_path / "b.md").write_text(_article(3))
+        report = _ingest(factory, knowledge, settings, tmp_path / "a.md", tmp_path / "b.md")
+        assert (report.created, report.updated) == (1, 1)
+        article = article_repository.get_by_external_id(session, "KB-8001")
+        assert article is not None
+        assert "Step 2" in article.body
+        assert len(_ids(knowledge, "article:KB-8001:")[0]) == 3
+
+
+class TestResume:
+    def test_a_run_that_died_before_indexing_is_finished_by_the_next(
+        self,
+        session: Session,
+        factory: Factory,
+        knowledge: KnowledgeEngine,
+        settings: Settings,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        folder = _corpus(tmp_path / "kb", 3)
+
+        def die(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("killed between the commit and the indexes")
+
+        monkeypatch.setattr(knowledge, "index", die)
+        with pytest.raises(RuntimeError, match="killed"):
+            _ingest(factory, knowledge, settings, folder)
+        monkeypatch.undo()
+        assert (settings.data_dir / JOURNAL_NAME).exists()
+        assert len(consistency.check(session, knowledge, settings, sources=["article"]).missing)
+
+        report = _ingest(factory, knowledge, settings, folder)
+        assert report.unchanged == 3  # SQL already had them: only the journal says to index
+        assert consistency.check(session, knowledge, settings, sources=["article"]).clean
+        assert not (settings.data_dir / JOURNAL_NAME).exists()
 
 
 def knowledge_settings(tmp_path: Path) -> Settings:

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from kcrm.core.pagination import PageParams, paginate
 from kcrm.knowledge.articles.models import Article, ArticleStatus, ArticleVersion
 
+_IN_BATCH = 500  # ids per IN list: well under SQLite's bound-parameter limit
 ARTICLE_SORTS: dict[str, ColumnElement[Any] | QueryableAttribute[Any]] = {
     "updated_at": Article.updated_at,
     "id": Article.id,
@@ -29,6 +30,16 @@ def get(session: Session, article_id: int) -> Article | None:
 def get_by_external_id(session: Session, external_id: str) -> Article | None:
     """An article by its external id (KB-0001)."""
     return session.scalar(select(Article).where(Article.external_id == external_id))
+
+
+def list_by_external_ids(session: Session, external_ids: Sequence[str]) -> list[Article]:
+    """The articles with these external ids (those that exist), in a few IN queries."""
+    found: list[Article] = []
+    unique = sorted(set(external_ids))
+    for start in range(0, len(unique), _IN_BATCH):
+        query = select(Article).where(Article.external_id.in_(unique[start : start + _IN_BATCH]))
+        found += session.scalars(query).all()
+    return found
 
 
 def list_published(session: Session) -> Sequence[Article]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -66,29 +68,35 @@ def list(  # the house verb; shadows the builtin only inside this module
     )
 
 
+def _snapshot(article: Article) -> ArticleVersion:
+    return ArticleVersion(
+        article_id=article.id,
+        version=article.version,
+        title=article.title,
+        language=article.language,
+        product_sku=article.product_sku,
+        visibility=article.visibility,
+        body=article.body,
+        content_hash=article.content_hash,
+    )
+
+
 def _keep_published(session: Session, article: Article) -> None:
     # Every published version is kept so a citation can always be shown as it was.
     if article.status != ArticleStatus.published:
         return
     if repository.has_version(session, article.id, article.version):
         return
-    session.add(
-        ArticleVersion(
-            article_id=article.id,
-            version=article.version,
-            title=article.title,
-            language=article.language,
-            product_sku=article.product_sku,
-            visibility=article.visibility,
-            body=article.body,
-            content_hash=article.content_hash,
-        )
-    )
+    session.add(_snapshot(article))
     session.flush()
 
 
+def _new(values: Mapping[str, Any], *, version: int | None) -> Article:
+    return Article(**values, version=version or 1, content_hash=fingerprint(values))
+
+
 def _insert(session: Session, values: Mapping[str, Any], *, version: int | None) -> Article:
-    article = Article(**values, version=version or 1, content_hash=fingerprint(values))
+    article = _new(values, version=version)
     session.add(article)
     session.flush()
     _keep_published(session, article)
@@ -151,6 +159,47 @@ def save_document(session: Session, *, doc: SourceDocument) -> tuple[Article, Ou
     if article is None:
         return _insert(session, values, version=doc.version), "created"
     return article, _apply(session, article, values, version=doc.version)
+
+
+def _same(article: Article, values: Mapping[str, Any]) -> bool:
+    return all(getattr(article, key) == value for key, value in values.items())
+
+
+def save_documents(
+    session: Session, *, docs: Sequence[SourceDocument]
+) -> Sequence[tuple[Article, Outcome]]:
+    """`save_document` for many: one query finds the stored articles, unchanged ones cost no write.
+
+    New articles (and their first published version) are inserted in one flush each; an id
+    repeated in `docs` is saved in order, the last one winning.
+    """
+    stored = {
+        a.external_id: a
+        for a in repository.list_by_external_ids(session, [d.external_id for d in docs])
+    }
+    repeated = {i for i, n in Counter(d.external_id for d in docs).items() if n > 1}
+    saved: builtins.list[tuple[Article, Outcome]] = []
+    created: builtins.list[Article] = []
+    for doc in docs:
+        article = stored.get(doc.external_id)
+        values = _document_values(doc)
+        if article is None and doc.external_id in repeated:
+            article = stored[doc.external_id] = _insert(session, values, version=doc.version)
+            saved.append((article, "created"))
+        elif article is None:
+            article = stored[doc.external_id] = _new(values, version=doc.version)
+            session.add(article)
+            created.append(article)
+            saved.append((article, "created"))
+        elif doc.external_id not in repeated and _same(article, values):
+            saved.append((article, "unchanged"))
+        else:
+            saved.append((article, _apply(session, article, values, version=doc.version)))
+    session.flush()
+    # A new article has no kept version yet: its first one needs no lookup.
+    session.add_all(_snapshot(a) for a in created if a.status == ArticleStatus.published)
+    session.flush()
+    return saved
 
 
 def delete(session: Session, *, article: Article) -> None:
