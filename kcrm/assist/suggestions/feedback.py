@@ -14,6 +14,8 @@ from kcrm.assist.suggestions.schemas import AcceptanceRow, AcceptanceStats, Feed
 from kcrm.assist.suggestions.service import get
 from kcrm.auth.principal import Principal
 from kcrm.core.errors import BadRequest, Conflict
+from kcrm.knowledge.curation.models import UsageKind
+from kcrm.knowledge.curation.usage import record_chunk_usage
 
 
 def _check(suggestion: Suggestion, data: FeedbackCreate) -> None:
@@ -24,6 +26,14 @@ def _check(suggestion: Suggestion, data: FeedbackCreate) -> None:
     suggested = {a.get("action") for a in suggestion.next_actions}
     if data.action not in suggested:
         raise BadRequest(f"action {data.action!r} was not suggested in suggestion {suggestion.id}")
+
+
+def _record_verdict_usage(session: Session, suggestion: Suggestion, verdict: Verdict) -> None:
+    """The draft's cited articles were accepted (an edited draft was used too) or rejected."""
+    cited = [s.chunk_id for s in repository.sources(session, suggestion.id) if s.cited]
+    kind = UsageKind.rejected if verdict == Verdict.rejected else UsageKind.accepted
+    if cited:
+        record_chunk_usage(session, chunk_ids=cited, kind=kind, ref=f"suggestion:{suggestion.id}")
 
 
 def create(
@@ -44,6 +54,8 @@ def create(
     )
     session.add(feedback)
     session.flush()
+    if data.action is None:
+        _record_verdict_usage(session, suggestion, data.verdict)
     if data.action is None and data.verdict == Verdict.rejected and suggestion.reason is None:
         # A withheld draft was recorded as a gap when it was suggested; this one was shown.
         matches = [

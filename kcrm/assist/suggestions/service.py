@@ -26,6 +26,8 @@ from kcrm.core.errors import NotFound
 from kcrm.crm.tickets import messages as ticket_messages
 from kcrm.crm.tickets import service as ticket_service
 from kcrm.crm.tickets.models import AuthorKind, Ticket
+from kcrm.knowledge.curation.models import UsageKind
+from kcrm.knowledge.curation.usage import record_chunk_usage
 from kcrm.knowledge.engine import KnowledgeEngine
 from kcrm.knowledge.ports import Answer, Generator
 from kcrm.knowledge.retrieval import RetrievedHit
@@ -103,6 +105,16 @@ def _sources(hits: Sequence[RetrievedHit], cited: set[str]) -> list[SuggestionSo
     return list(rows.values())
 
 
+def record_source_usage(session: Session, rows: Sequence[SuggestionSource], *, ref: str) -> None:
+    """Tell curation which articles a suggestion retrieved and which its draft cited."""
+    record_chunk_usage(
+        session, chunk_ids=[r.chunk_id for r in rows], kind=UsageKind.retrieved, ref=ref
+    )
+    cited = [r.chunk_id for r in rows if r.cited]
+    if cited:
+        record_chunk_usage(session, chunk_ids=cited, kind=UsageKind.cited, ref=ref)
+
+
 def _next_actions(
     session: Session, engine: KnowledgeEngine, *, ticket: Ticket, settings: Settings
 ) -> list[dict[str, Any]]:
@@ -150,10 +162,12 @@ def create(
     session.add(suggestion)
     session.flush()
     cited = {c for s in shown for c in s.citations}
-    for row in _sources(hits, cited):
+    rows = _sources(hits, cited)
+    for row in rows:
         row.suggestion_id = suggestion.id
         session.add(row)
     session.flush()
+    record_source_usage(session, rows, ref=f"suggestion:{suggestion.id}")
     if reason is not None:
         gap_service.record_gap(
             session,

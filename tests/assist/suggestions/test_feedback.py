@@ -16,6 +16,9 @@ from kcrm.assist.suggestions.schemas import FeedbackCreate
 from kcrm.auth.models import Role
 from kcrm.auth.principal import Principal
 from kcrm.core.errors import BadRequest, Conflict, NotFound
+from kcrm.knowledge.articles.models import Article
+from kcrm.knowledge.curation.models import ArticleUsage
+from tests.factories.knowledge import make_article
 from tests.factories.tickets import make_ticket
 from tests.factories.users import make_user
 
@@ -104,6 +107,23 @@ class TestCreate:
         ).one()
         assert gap.question == "空调不制冷"
         assert gap.matches[0]["citation"] == "article:KB-0001@v1"
+
+    def test_the_verdict_on_a_draft_counts_for_its_cited_articles(self, session: Session) -> None:
+        docs = [make_article(session).external_id for _ in range(2)]
+        kept, dropped = _suggestion(session, cited=docs), _suggestion(session, cited=docs[:1])
+        _give(session, kept, verdict="edited", edited_text="您好，已处理。")
+        _give(session, dropped, verdict="rejected")
+        _give(session, dropped, verdict="accepted", action="escalate")  # an action: no usage
+        rows = session.execute(
+            select(Article.external_id, ArticleUsage.kind, ArticleUsage.ref).join(Article)
+        ).all()
+        assert sorted((e, str(k), r) for e, k, r in rows) == sorted(
+            [
+                (docs[0], "accepted", f"suggestion:{kept.id}"),
+                (docs[1], "accepted", f"suggestion:{kept.id}"),
+                (docs[0], "rejected", f"suggestion:{dropped.id}"),
+            ]
+        )
 
     def test_edited_needs_its_text(self) -> None:
         with pytest.raises(ValidationError, match="edited_text"):

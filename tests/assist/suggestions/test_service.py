@@ -22,6 +22,8 @@ from kcrm.crm.customers.models import Language, MemberTier
 from kcrm.crm.orders.models import Order, OrderStatus
 from kcrm.crm.tickets.models import Priority, Ticket, TicketKind, TicketStatus
 from kcrm.knowledge import sources
+from kcrm.knowledge.articles.models import Article
+from kcrm.knowledge.curation.models import ArticleUsage
 from kcrm.knowledge.ingest import apply_docs
 from tests.assist.suggestions.conftest import Kit
 from tests.factories.corpus import CORPUS
@@ -119,6 +121,21 @@ class TestCreate:
         ).all()
         assert [r.citation for r in rows] == [s.citation for s in result.sources]
         assert service.read(kit.session, stored) == result
+
+    def test_retrieved_and_cited_articles_are_counted_for_curation(self, kit: Kit) -> None:
+        kit.load(ARTICLES)
+        result = _suggest(kit, _complaint(kit.session))
+        rows = kit.session.execute(
+            select(Article.external_id, ArticleUsage.kind)
+            .join(Article)
+            .where(ArticleUsage.ref == f"suggestion:{result.id}")
+        ).all()
+        articles = {s.doc_id for s in result.sources if s.source == "article"}
+        cited = {s.doc_id for s in result.sources if s.source == "article" and s.cited}
+        assert cited
+        assert {e for e, k in rows if k == "retrieved"} == articles
+        assert {e for e, k in rows if k == "cited"} == cited
+        assert len(rows) == len(articles) + len(cited)
 
     def test_planted_injections_never_reach_a_draft(self, kit: Kit) -> None:
         kit.load(ARTICLES)
