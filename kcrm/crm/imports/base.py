@@ -9,11 +9,10 @@ from sqlalchemy.orm import Session
 
 from kcrm.core.db import utcnow
 from kcrm.crm.imports import repository
-from kcrm.crm.imports.rows import Row
+from kcrm.crm.imports.rows import Values
 from kcrm.crm.imports.schemas import ImportReport
 
-Values = dict[str, Any]
-Numbered = list[tuple[int, Row]]
+Numbered = list[tuple[int, Values]]
 
 
 def table_of(model: Any) -> Table:
@@ -38,7 +37,7 @@ class Importer:
         self, session: Session, rows: Numbered, report: ImportReport
     ) -> list[tuple[int, Values]]:
         """Turn valid rows into column values; unknown references become row errors."""
-        return [(number, row.model_dump()) for number, row in rows]
+        return rows
 
     def snapshot(self, values: Values) -> tuple[Any, ...]:
         """What is compared to decide whether a row changed."""
@@ -52,15 +51,12 @@ class Importer:
     def insert(self, session: Session, rows: list[Values]) -> list[int]:
         """Write new rows; returns their ids when the kind needs them."""
         now = utcnow()
-        records = [
-            {"external_id": v["external_id"], **self._columns(v), **self.insert_defaults}
-            | {"created_at": now, "updated_at": now}
-            for v in rows
-        ]
+        keys = ("external_id", *self.columns)
+        constants = {**self.insert_defaults, "created_at": now, "updated_at": now}
         if not self.needs_ids:
-            repository.insert_many(session, self.table, records)
+            repository.insert_many(session, self.table, rows, keys=keys, constants=constants)
             return []
-        return repository.insert_rows(session, self.table, records)
+        return repository.insert_rows(session, self.table, rows, keys=keys, constants=constants)
 
     def update(self, session: Session, rows: list[tuple[int, Values]]) -> None:
         """Overwrite changed rows."""

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from kcrm.crm.catalog.models import Product
 from kcrm.crm.customers.models import Customer
 from kcrm.crm.imports import repository
-from kcrm.crm.imports.base import Importer, Numbered, Values, table_of
-from kcrm.crm.imports.rows import OrderRow
+from kcrm.crm.imports.base import Importer, Numbered, table_of
+from kcrm.crm.imports.rows import Values
 from kcrm.crm.imports.schemas import ImportKind, ImportReport
 from kcrm.crm.orders.models import Order, OrderLine
 
@@ -82,47 +82,45 @@ class OrderImporter(Importer):
         self._customers: dict[str, int] = {}
         self._products: dict[str, int] = {}
 
-    def _load_references(self, session: Session, rows: list[OrderRow]) -> None:
-        wanted = {r.customer_external_id for r in rows} - self._customers.keys()
+    def _load_references(self, session: Session, rows: Numbered) -> None:
+        wanted = {r["customer_external_id"] for _, r in rows} - self._customers.keys()
         self._customers.update(repository.customer_ids(session, wanted))
-        skus = {line.sku for r in rows for line in r.lines} - self._products.keys()
+        skus = {line["sku"] for _, r in rows for line in r["lines"]} - self._products.keys()
         self._products.update(repository.product_ids(session, skus))
 
     def resolve(
         self, session: Session, rows: Numbered, report: ImportReport
     ) -> list[tuple[int, Values]]:
         """Resolve customer and product references; compute the total from the lines."""
-        orders = [row for _, row in rows if isinstance(row, OrderRow)]
-        self._load_references(session, orders)
+        self._load_references(session, rows)
         resolved = []
-        for (number, _), row in zip(rows, orders, strict=True):
-            values = self._values(number, row, report)
-            if values is not None:
-                resolved.append((number, values))
+        for number, row in rows:
+            if self._resolve_row(number, row, report):
+                resolved.append((number, row))
         return resolved
 
-    def _values(self, number: int, row: OrderRow, report: ImportReport) -> Values | None:
-        customer_id = self._customers.get(row.customer_external_id)
+    def _resolve_row(self, number: int, row: Values, report: ImportReport) -> bool:
+        """Turn the row's references into ids in place; False (and errors) if one is unknown."""
+        external = row.pop("customer_external_id")
+        customer_id = self._customers.get(external)
         ok = customer_id is not None
         if not ok:
-            report.add_error(
-                number, "customer_external_id", f"unknown customer {row.customer_external_id}"
-            )
+            report.add_error(number, "customer_external_id", f"unknown customer {external}")
         lines = []
-        for index, line in enumerate(row.lines, start=1):
-            product_id = self._products.get(line.sku)
+        total = Decimal("0")
+        for index, line in enumerate(row.pop("lines"), start=1):
+            sku, quantity, price = line["sku"], line["quantity"], line["unit_price"]
+            product_id = self._products.get(sku)
             if product_id is None:
-                report.add_error(number, f"lines.{index}.sku", f"unknown product SKU {line.sku}")
+                report.add_error(number, f"lines.{index}.sku", f"unknown product SKU {sku}")
                 ok = False
-            lines.append((product_id, line.sku, line.quantity, line.unit_price))
-        if not ok:
-            return None
-        values = row.model_dump(exclude={"lines", "customer_external_id"})
-        values["number"] = row.number or row.external_id
-        values["customer_id"] = customer_id
-        values["total"] = sum((q * p for _, _, q, p in lines), Decimal("0"))
-        values["_lines"] = tuple(lines)
-        return values
+            lines.append((product_id, sku, quantity, price))
+            total += quantity * price
+        row["number"] = row["number"] or row["external_id"]
+        row["customer_id"] = customer_id
+        row["total"] = total
+        row["_lines"] = tuple(lines)
+        return ok
 
     def snapshot(self, values: Values) -> tuple[Any, ...]:
         """Order columns plus its lines."""

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from kcrm.core.db import utcnow
 from kcrm.core.events import emit
 from kcrm.crm.imports import parsers, repository, rows
-from kcrm.crm.imports.base import Importer, Numbered, Values
+from kcrm.crm.imports.base import Importer, Numbered
 from kcrm.crm.imports.exceptions import ImportConflict, ImportFailed
 from kcrm.crm.imports.kinds import IMPORTERS
+from kcrm.crm.imports.rows import Values
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind, ImportReport, RowError
 
 BATCH = 2000
@@ -32,6 +33,7 @@ class _Run:
         self.session = session
         self.importer = importer
         self.report = report
+        self.validate = rows.Validator(report.kind)
         self.seen: dict[str, set[str]] = {"external_id": set()}
         if importer.unique:
             self.seen[importer.unique] = set()
@@ -50,10 +52,10 @@ class _Run:
             self._write(new, changed)
 
     def _validate(self, records: list[tuple[int, dict[str, Any]]]) -> Numbered:
-        model = rows.ROW_MODELS[self.report.kind]
+        validate = self.validate
         valid: Numbered = []
         for number, record in records:
-            result = rows.validate(model, record)
+            result = validate(record)
             if isinstance(result, list):
                 for field, reason in result:
                     self.report.add_error(number, field, reason)
@@ -61,10 +63,10 @@ class _Run:
                 valid.append((number, result))
         return valid
 
-    def _first_time(self, number: int, row: rows.Row) -> bool:
+    def _first_time(self, number: int, row: Values) -> bool:
         for field, seen in self.seen.items():
             # An order without a number is numbered by its external id.
-            value = str(getattr(row, field, None) or row.external_id)
+            value = str(row.get(field) or row["external_id"])
             if value in seen:
                 self.report.add_error(number, field, f"{value} appears twice in this file")
                 return False
@@ -158,7 +160,7 @@ def run(
     """Import one file; ImportFailed (400) or ImportConflict (409) leave the database as it was."""
     report = ImportReport(kind=kind, format=fmt, upsert=upsert)
     state = _Run(session, IMPORTERS[kind](), report)
-    with session.begin_nested():
+    with repository.import_cache(session), session.begin_nested():
         for batch in _batches(parsers.read(stream, fmt, kind)):
             state.batch(batch)
             if progress is not None:

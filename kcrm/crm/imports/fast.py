@@ -1,0 +1,378 @@
+"""A fast path for row validation, compiled from the pydantic row models themselves.
+
+pydantic costs tens of microseconds per order row (enums, datetimes, nested lines), more than
+SQLite needs to store it. The checker built here handles the plain shapes an ERP file holds
+(exact enum values, ASCII digits, ISO datetimes) and returns the same values `model_dump()`
+would; for anything else it returns None and the row goes through pydantic, which stays the
+only judge of a bad row and the only author of its error message. The fast path may refuse
+a valid row, never accept an invalid one (tests/crm/imports/test_fast.py checks both agree).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+from annotated_types import Ge, Le, MaxLen, MinLen
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+Check = Callable[[Any], Any]
+RowCheck = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+# Returned by a field check when pydantic must decide.
+SLOW: Any = object()
+_MISSING = object()
+# Whitespace that Python and pydantic (Rust) both strip; other padding goes to pydantic.
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+_ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)?")
+_DIGITS = re.compile(r"0|[1-9][0-9]{0,17}")
+
+
+class Unsupported(TypeError):
+    """The model has a field shape the fast path does not know; pydantic handles every row."""
+
+
+def _strip(value: str) -> str | None:
+    text = value.strip(_ASCII_SPACE)
+    if text and (text[0].isspace() or text[-1].isspace()):
+        return None
+    return text
+
+
+def _general(info: FieldInfo, key: str) -> Any:
+    for item in info.metadata:
+        value = getattr(item, key, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _bounds(info: FieldInfo) -> tuple[int, int, Any, Any]:
+    low, high, ge, le = 0, 1 << 62, None, None
+    for item in info.metadata:
+        if isinstance(item, MinLen):
+            low = item.min_length
+        elif isinstance(item, MaxLen):
+            high = item.max_length
+        elif isinstance(item, Ge):
+            ge = item.ge
+        elif isinstance(item, Le):
+            le = item.le
+    return low, high, ge, le
+
+
+def _str_check(info: FieldInfo) -> Check:
+    low, high, _, _ = _bounds(info)
+    pattern = _general(info, "pattern")
+    search = re.compile(pattern).search if pattern else None
+
+    def check(value: Any) -> Any:
+        if type(value) is not str:
+            return SLOW
+        text = _strip(value)
+        if text is None or not low <= len(text) <= high:
+            return SLOW
+        if search is not None and search(text) is None:
+            return SLOW
+        return text
+
+    return check
+
+
+def _int_check(info: FieldInfo) -> Check:
+    _, _, ge, le = _bounds(info)
+    low = -(1 << 62) if ge is None else ge
+    high = 1 << 62 if le is None else le
+
+    def check(value: Any) -> Any:
+        if type(value) is str and _DIGITS.fullmatch(value):
+            value = int(value)
+        if type(value) is not int or not low <= value <= high:
+            return SLOW
+        return value
+
+    return check
+
+
+def _decimal_check(info: FieldInfo) -> Check:
+    _, _, ge, le = _bounds(info)
+    places = _general(info, "decimal_places")
+    digits = _general(info, "max_digits")
+    if ge != 0 or le is not None or places is None or digits is None:
+        raise Unsupported(f"decimal constraints {info.metadata}")
+    shape = re.compile(rf"(0|[1-9][0-9]{{0,{digits - places - 1}}})(\.[0-9]{{1,{places}}})?")
+    limit = 10 ** (digits - places)
+
+    def check(value: Any) -> Any:
+        if type(value) is str and shape.fullmatch(value):
+            return Decimal(value)
+        if type(value) is int and 0 <= value < limit:
+            return Decimal(value)
+        return SLOW
+
+    return check
+
+
+def _datetime_check(value: Any) -> Any:
+    if type(value) is not str or not _ISO_DATETIME.fullmatch(value):
+        return SLOW
+    try:
+        # The same instant as pydantic's result ("+00:00" and "Z" give datetime.UTC).
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return SLOW
+
+
+def _enum_check(enum_cls: type[enum.Enum]) -> Check:
+    members = {member.value: member for member in enum_cls}
+
+    def check(value: Any) -> Any:
+        return members.get(value, SLOW) if type(value) is str else SLOW
+
+    return check
+
+
+def _list_check(item: Check, info: FieldInfo) -> Check:
+    low, high, _, _ = _bounds(info)
+
+    def check(value: Any) -> Any:
+        if type(value) is not list or not low <= len(value) <= high:
+            return SLOW
+        items = []
+        for element in value:
+            checked = item(element)
+            if checked is SLOW:
+                return SLOW
+            items.append(checked)
+        return items
+
+    return check
+
+
+def _optional(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def _nested(model: type[BaseModel]) -> Check:
+    row = compile_row(model)
+
+    def check(value: Any) -> Any:
+        checked = row(value) if type(value) is dict else None
+        return SLOW if checked is None else checked
+
+    return check
+
+
+def _type_check(annotation: Any, info: FieldInfo) -> Check:
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        args = [arg for arg in get_args(annotation) if arg is not NoneType]
+        if len(args) != 1:
+            raise Unsupported(str(annotation))
+        return _optional(_type_check(args[0], info))
+    if origin is list:
+        (arg,) = get_args(annotation)
+        return _list_check(_type_check(arg, FieldInfo()), info)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return _enum_check(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _nested(annotation)
+    simple: dict[Any, Callable[[FieldInfo], Check]] = {
+        str: _str_check,
+        int: _int_check,
+        Decimal: _decimal_check,
+        datetime: lambda _: _datetime_check,
+    }
+    if annotation not in simple:
+        raise Unsupported(str(annotation))
+    return simple[annotation](info)
+
+
+def _validators(model: type[BaseModel], name: str, mode: str) -> list[Callable[[Any], Any]]:
+    decorators = model.__pydantic_decorators__.field_validators.values()
+    found = [d.func for d in decorators if name in d.info.fields and d.info.mode == mode]
+    if any(d.info.mode not in ("before", "after") for d in decorators):
+        raise Unsupported(f"{model.__name__} has wrap or plain validators")
+    return found
+
+
+def _field_check(model: type[BaseModel], name: str, info: FieldInfo) -> Check:
+    """The type check wrapped in the model's own before and after validators."""
+    check = _type_check(info.annotation, info)
+    before, after = _validators(model, name, "before"), _validators(model, name, "after")
+    if not before and not after:
+        return check
+
+    def run(value: Any) -> Any:
+        try:
+            for function in before:
+                value = function(value)
+            value = check(value)
+            if value is SLOW:
+                return SLOW
+            for function in after:
+                value = function(value)
+        except ValueError:
+            return SLOW
+        return value
+
+    return run
+
+
+class _Plan:
+    """A model's fields sorted by shape, so the hot loop runs inline without a call per field."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        config = model.model_config
+        if config.get("extra") != "forbid" or not config.get("str_strip_whitespace"):
+            raise Unsupported(f"{model.__name__} config {config}")
+        self.known = frozenset(model.model_fields)
+        self.required = frozenset(n for n, i in model.model_fields.items() if i.is_required())
+        self.defaults: dict[str, Any] = {}
+        self.factories: list[tuple[str, Callable[[], Any]]] = []
+        # (name, min length, max length, pattern search or None)
+        self.strings: list[tuple[str, int, int, Any]] = []
+        self.enums: list[tuple[str, frozenset[str]]] = []
+        self.ints: list[tuple[str, int, int]] = []
+        self.decimals: list[tuple[str, Any, int]] = []
+        self.datetimes: list[str] = []
+        self.afters: list[tuple[str, list[Callable[[Any], Any]]]] = []
+        self.others: list[tuple[str, Check]] = []
+        for name, info in model.model_fields.items():
+            self._add_default(name, info)
+            self._add_check(model, name, info)
+
+    def _add_default(self, name: str, info: FieldInfo) -> None:
+        if info.default_factory is not None:
+            factory = info.default_factory
+            self.factories.append((name, lambda: factory()))  # type: ignore[call-arg]
+        elif not info.is_required():
+            self.defaults[name] = info.default
+
+    def _add_check(self, model: type[BaseModel], name: str, info: FieldInfo) -> None:
+        base = _optional_of(info.annotation)
+        if _validators(model, name, "before") or base is None:
+            self.others.append((name, _field_check(model, name, info)))
+            return
+        low, high, ge, le = _bounds(info)
+        if base is str:
+            pattern = _general(info, "pattern")
+            self.strings.append((name, low, high, re.compile(pattern).search if pattern else None))
+        elif isinstance(base, type) and issubclass(base, enum.StrEnum):
+            self.enums.append((name, frozenset(m.value for m in base)))
+        elif base is int:
+            self.ints.append(
+                (name, -(1 << 62) if ge is None else ge, 1 << 62 if le is None else le)
+            )
+        elif base is Decimal:
+            self.decimals.append((name, *_decimal_shape(info)))
+        elif base is datetime:
+            self.datetimes.append(name)
+        else:
+            self.others.append((name, _field_check(model, name, info)))
+            return
+        if after := _validators(model, name, "after"):
+            self.afters.append((name, after))
+
+
+def _optional_of(annotation: Any) -> Any:
+    """X for X or X | None; None for lists, nested models and wider unions."""
+    if get_origin(annotation) in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not NoneType]
+        return args[0] if len(args) == 1 and get_origin(args[0]) is None else None
+    return annotation if get_origin(annotation) is None else None
+
+
+def _decimal_shape(info: FieldInfo) -> tuple[Any, int]:
+    _, _, ge, le = _bounds(info)
+    places = _general(info, "decimal_places")
+    digits = _general(info, "max_digits")
+    if ge != 0 or le is not None or places is None or digits is None:
+        raise Unsupported(f"decimal constraints {info.metadata}")
+    shape = re.compile(rf"(0|[1-9][0-9]{{0,{digits - places - 1}}})(\.[0-9]{{1,{places}}})?")
+    return shape.fullmatch, 10 ** (digits - places)
+
+
+def _inline(plan: _Plan, record: dict[str, Any], out: dict[str, Any]) -> bool:
+    """Check the plain fields in place; False when pydantic must decide."""
+    get = record.get
+    for name, low, high, search in plan.strings:
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            continue
+        # Padding, nulls and non-strings are pydantic's to judge.
+        if type(value) is not str or value.strip() != value or not low <= len(value) <= high:
+            return False
+        if search is not None and search(value) is None:
+            return False
+    for name, values in plan.enums:
+        value = get(name, _MISSING)
+        if value is not _MISSING and (type(value) is not str or value not in values):
+            return False
+    for name, ge, le in plan.ints:
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            continue
+        if type(value) is str and value.isascii() and value.isdigit():
+            value = out[name] = int(value)
+        if type(value) is not int or not ge <= value <= le:
+            return False
+    for name, fullmatch, limit in plan.decimals:
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            continue
+        if type(value) is str and fullmatch(value):
+            out[name] = Decimal(value)
+        elif type(value) is int and 0 <= value < limit:
+            out[name] = Decimal(value)
+        else:
+            return False
+    for name in plan.datetimes:
+        value = get(name, _MISSING)
+        if value is not _MISSING:
+            value = out[name] = _datetime_check(value)
+            if value is SLOW:
+                return False
+    return True
+
+
+def _finish(plan: _Plan, record: dict[str, Any], out: dict[str, Any]) -> bool:
+    """Defaults made by factories, fields with validators or nested shapes."""
+    for name, factory in plan.factories:
+        if name not in record:
+            out[name] = factory()
+    for name, field_check in plan.others:
+        if name in record:
+            value = out[name] = field_check(record[name])
+            if value is SLOW:
+                return False
+    try:
+        for name, functions in plan.afters:
+            if name in record:
+                for function in functions:
+                    out[name] = function(out[name])
+    except ValueError:
+        return False
+    return True
+
+
+def compile_row(model: type[BaseModel]) -> RowCheck:
+    """A checker returning values equal to `model_validate(record).model_dump()`, or None."""
+    plan = _Plan(model)
+    known, required, defaults = plan.known, plan.required, plan.defaults
+
+    def check(record: dict[str, Any]) -> dict[str, Any] | None:
+        if not known.issuperset(record) or not required.issubset(record):
+            return None
+        out = defaults | record
+        if _inline(plan, record, out) and _finish(plan, record, out):
+            return out
+        return None
+
+    return check
