@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcrm.assist.chat.models import ChatMessage
+from kcrm.assist.generation.extractive import GREETING
 from kcrm.auth.models import Role, User
 from kcrm.config import Settings
 from kcrm.crm.customers.models import Customer
 from kcrm.crm.orders.models import OrderStatus
 from kcrm.knowledge import sources
+from kcrm.knowledge.articles.models import Article
 from kcrm.knowledge.ingest import apply_docs
 from tests.factories.customers import make_customer
 from tests.factories.knowledge import make_article
@@ -44,6 +46,15 @@ def _ask(
     return client.post(
         f"/chat/sessions/{chat['id']}/messages", json={"text": text}, headers=headers
     )
+
+
+def _kettle(app: FastAPI, session: Session) -> Article:
+    """A published kettle article, indexed; the threshold separates the fake embedder's hits."""
+    settings: Settings = app.state.settings
+    settings.chat_min_confidence = 0.55
+    article = make_article(session)
+    apply_docs(app.state.knowledge, [sources.article_doc(article, settings)])
+    return article
 
 
 def _events(raw: str) -> list[tuple[str, Any]]:
@@ -113,10 +124,7 @@ class TestPostMessage:
     def test_answer_with_citations(
         self, app: FastAPI, client: TestClient, session: Session
     ) -> None:
-        settings: Settings = app.state.settings
-        settings.chat_min_confidence = 0.55
-        article = make_article(session)
-        apply_docs(app.state.knowledge, [sources.article_doc(article, settings)])
+        article = _kettle(app, session)
         response = _ask(client, _open(client), "How do I descale the kettle with vinegar?")
         assert response.status_code == 200, response.text
         body = response.json()
@@ -158,6 +166,27 @@ class TestStream:
         assert "JD Logistics" in text
         stored = client.get(f"/chat/sessions/{chat['id']}", headers=headers).json()
         assert stored["messages"][-1]["text"] == text
+
+    def test_a_knowledge_reply_streams_its_greeting_first(
+        self, app: FastAPI, client: TestClient, session: Session
+    ) -> None:
+        _kettle(app, session)
+        chat = _open(client)
+        headers = {"X-Chat-Token": chat["token"]}
+        for question in ("How do I descale the kettle with vinegar?", "How do I fix my bike?"):
+            response = client.post(
+                f"/chat/sessions/{chat['id']}/messages/stream",
+                json={"text": question},
+                headers=headers,
+            )
+            events = _events(response.text)
+            assert events[0] == ("token", {"text": GREETING["en"]})
+            text = "".join(data["text"] for name, data in events if name == "token")
+            stored = client.get(f"/chat/sessions/{chat['id']}", headers=headers).json()
+            assert stored["messages"][-1]["text"] == text
+            assert text.count(GREETING["en"]) == 1
+        assert "vinegar" in stored["messages"][1]["text"].lower()
+        assert stored["messages"][-1]["handoff"] is True  # low confidence: greeting, then handoff
 
     def test_handoff_event(self, client: TestClient, session: Session) -> None:
         headers = _portal(session)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -69,7 +72,15 @@ def get_session(
     return chat_service.read(session, chat=chat)
 
 
-def answer_message(
+@dataclass(frozen=True)
+class Pending:
+    """A message the caller may send: the reply's opening, known at once, and its making."""
+
+    opening: str | None
+    make: Callable[[], ChatReply]
+
+
+def pending_message(
     session: SessionDep,
     knowledge: KnowledgeDep,
     generator: GeneratorDep,
@@ -78,10 +89,11 @@ def answer_message(
     session_id: ObjectId,
     data: ChatMessageCreate,
     token: ChatToken = None,
-) -> ChatReply:
-    """Answer one message in a session the caller may use (shared by both message routes)."""
+) -> Pending:
+    """Check the session (404 before anything streams); the answer is made when asked for."""
     chat = chat_service.get(session, session_id=session_id, principal=principal, token=token)
-    return chat_service.post_message(
+    make = partial(
+        chat_service.post_message,
         session,
         knowledge,
         generator,
@@ -90,15 +102,16 @@ def answer_message(
         principal=principal,
         text=data.text,
     )
+    return Pending(chat_service.opening(chat, data.text), make)
 
 
-Answered = Annotated[ChatReply, Depends(answer_message)]
+Asked = Annotated[Pending, Depends(pending_message)]
 
 
 @router.post("/sessions/{session_id}/messages", response_model=ChatReply, dependencies=[Limited])
-def post_message(reply: Answered) -> ChatReply:
+def post_message(pending: Asked) -> ChatReply:
     """Ask a question; the reply cites its sources or hands over to a human."""
-    return reply
+    return pending.make()
 
 
 @router.post(
@@ -108,10 +121,11 @@ def post_message(reply: Answered) -> ChatReply:
     dependencies=[Limited],
     responses={200: {"content": {"text/event-stream": {}}, "description": "SSE events"}},
 )
-def stream_message(reply: Answered) -> StreamingResponse:
-    """Ask a question and receive token, citations, handoff and done events."""
+def stream_message(pending: Asked) -> StreamingResponse:
+    """Ask a question and receive token, citations, handoff and done events; a knowledge
+    reply's greeting is sent before the search runs."""
     return StreamingResponse(
-        streaming.events(reply),
+        streaming.stream(pending.opening, pending.make),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

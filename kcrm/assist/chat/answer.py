@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kcrm.assist import grounding
 from kcrm.assist.chat import safety, texts
 from kcrm.assist.chat.intent import ORDER_NUMBER, Intent, Understanding, classify
+from kcrm.assist.generation.extractive import GREETING
 from kcrm.auth.principal import Principal
 from kcrm.config import Settings
 from kcrm.core.errors import NotFound
@@ -29,6 +30,7 @@ from kcrm.knowledge.ports import Generator, Passage, Sentence
 from kcrm.knowledge.retrieval import RetrievedHit
 
 HandoffReason = Literal["requested", "low_confidence", "out_of_scope"]
+Route = Literal["refused", "human", "out_of_scope", "records", "knowledge"]
 # Only what any visitor may read: published, public articles. Never internal articles,
 # drafts, or past resolutions (they quote other customers).
 PUBLIC_KNOWLEDGE = {"visibility": "public", "status": "published"}
@@ -62,6 +64,34 @@ def reply_language(text: str, fallback: str | None) -> str:
     return detect_language(words)
 
 
+def route(text: str, understanding: Understanding) -> Route:
+    """Which way a message goes; decided from its words alone, before any search."""
+    if safety.screen(text).refused:
+        return "refused"
+    if understanding.intent == Intent.human:
+        return "human"
+    if _OUT_OF_SCOPE.search(text):
+        return "out_of_scope"
+    if understanding.intent in (Intent.order_status, Intent.ticket_status):
+        return "records"
+    return "knowledge"
+
+
+def opening(text: str, language: str) -> str | None:
+    """The greeting a knowledge reply starts with (answer or handoff), known before the search,
+    so a stream can send it at once; None for the other routes."""
+    if route(text, classify(text)) != "knowledge":
+        return None
+    return GREETING.get(language, GREETING["en"])
+
+
+def with_opening(text: str, greeting: str, language: str) -> str:
+    """`text` starting with `greeting` (added once, joined as the language writes)."""
+    if text.startswith(greeting):
+        return text
+    return greeting + ("" if language == "zh" else " ") + text if text else greeting
+
+
 def compose(
     session: Session,
     knowledge: KnowledgeEngine,
@@ -74,13 +104,14 @@ def compose(
 ) -> Draft:
     """The reply to one customer message (principal None: an anonymous visitor)."""
     understanding = classify(text)
-    if safety.screen(text).refused:
+    way = route(text, understanding)
+    if way == "refused":
         return Draft(texts.say(language, "refused"), language, "refused")
-    if understanding.intent == Intent.human:
+    if way == "human":
         return Draft("", language, understanding.intent, handoff="requested")
-    if _OUT_OF_SCOPE.search(text):
+    if way == "out_of_scope":
         return Draft("", language, "out_of_scope", handoff="out_of_scope")
-    if understanding.intent in (Intent.order_status, Intent.ticket_status):
+    if way == "records":
         if principal is None:
             return Draft(texts.say(language, "login_for_orders"), language, understanding.intent)
         if understanding.intent == Intent.ticket_status:

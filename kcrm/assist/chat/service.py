@@ -25,6 +25,8 @@ from kcrm.core.db import utcnow
 from kcrm.core.errors import Forbidden, NotFound
 from kcrm.crm.customers import service as customer_service
 from kcrm.crm.customers.models import Language
+from kcrm.knowledge.curation.models import UsageKind
+from kcrm.knowledge.curation.usage import record_chunk_usage
 from kcrm.knowledge.engine import KnowledgeEngine
 from kcrm.knowledge.ports import Generator
 
@@ -85,6 +87,24 @@ def read(session: Session, *, chat: ChatSession) -> ChatSessionRead:
     return ChatSessionRead.model_validate(chat).model_copy(update={"messages": messages})
 
 
+def record_usage(session: Session, draft: answer.Draft, *, ref: str) -> None:
+    """Tell curation which articles a reply retrieved and which it cited."""
+    if not draft.context:
+        return
+    record_chunk_usage(
+        session, chunk_ids=[h.id for h in draft.context], kind=UsageKind.retrieved, ref=ref
+    )
+    cited = {str(c["ref"]) for c in draft.citations if c.get("kind") == "article"}
+    chunks = [h.id for h in draft.context if str(h.metadata.get("doc_id")) in cited]
+    if chunks:
+        record_chunk_usage(session, chunk_ids=chunks, kind=UsageKind.cited, ref=ref)
+
+
+def opening(chat: ChatSession, text: str) -> str | None:
+    """What the reply to `text` will start with, known before any search (see post_message)."""
+    return answer.opening(text, answer.reply_language(text, chat.language))
+
+
 def post_message(
     session: Session,
     knowledge: KnowledgeEngine,
@@ -132,6 +152,10 @@ def post_message(
         )
         if draft.handoff != "requested":
             gaps.record(session, chat=chat, draft=draft, question=text)
+    greeting = answer.opening(text, language)
+    if greeting is not None:
+        # The stream may already have sent it: every knowledge reply opens with it.
+        draft.text = answer.with_opening(draft.text, greeting, language)
     reply = ChatMessage(
         session_id=chat.id,
         role=ChatRole.assistant,
@@ -144,6 +168,7 @@ def post_message(
         handoff_reason=draft.handoff,
     )
     repository.add(session, reply)
+    record_usage(session, draft, ref=f"chat:{chat.id}")
     chat.updated_at = utcnow()
     return ChatReply(
         session_id=chat.id, message=ChatMessageRead.model_validate(reply), handoff=handed

@@ -19,6 +19,8 @@ from kcrm.core.errors import Forbidden, NotFound
 from kcrm.crm.customers.models import Customer
 from kcrm.crm.orders.models import OrderStatus
 from kcrm.crm.tickets.models import Channel, Ticket, TicketKind, TicketMessage
+from kcrm.knowledge.articles.models import Article
+from kcrm.knowledge.curation.models import ArticleUsage
 from kcrm.knowledge.engine import KnowledgeEngine
 from kcrm.knowledge.ports import Generator
 from tests.assist.chat.conftest import Publish
@@ -185,6 +187,27 @@ class TestKnowledge:
         assert reply.message.citations[0].version == 1
         assert reply.message.confidence is not None
         assert reply.message.confidence >= 0.55
+
+    def test_retrieved_and_cited_articles_are_counted(
+        self,
+        session: Session,
+        chat_for,  # type: ignore[no-untyped-def]
+        publish: Publish,
+    ) -> None:
+        cited = publish(**KETTLE)
+        other = publish(title="Toaster crumbs", body="# Toaster\n\nEmpty the crumb tray weekly.")
+        chat = chat_for(None)
+        chat.ask("How do I descale my kettle with vinegar?")
+        rows = session.execute(
+            select(Article.external_id, ArticleUsage.kind)
+            .join(Article)
+            .where(ArticleUsage.ref == f"chat:{chat.chat.id}")
+        ).all()
+        events = {(e, str(k)) for e, k in rows}
+        assert (cited, "retrieved") in events
+        assert (cited, "cited") in events
+        assert (other, "cited") not in events
+        assert len(rows) == len(events)  # one event per article and kind
 
     def test_internal_and_draft_articles_are_never_used(
         self,

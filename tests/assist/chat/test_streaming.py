@@ -55,3 +55,25 @@ class TestEvents:
         handoff = Handoff(reason="requested", ticket_id=12, queue="general")
         events = _parse("".join(streaming.events(_reply("好的", handoff))))
         assert ("handoff", {"reason": "requested", "ticket_id": 12, "queue": "general"}) in events
+
+
+class TestStream:
+    def test_the_opening_is_sent_before_the_answer_is_made(self) -> None:
+        made: list[str] = []
+
+        def answer() -> ChatReply:
+            made.append("answer")
+            return _reply("您好，感谢您的耐心等待。订单已发货。")
+
+        stream = streaming.stream("您好，感谢您的耐心等待。", answer)
+        first = next(stream)
+        assert made == []
+        assert _parse(first) == [("token", {"text": "您好，感谢您的耐心等待。"})]
+        events = [first, *stream]
+        text = "".join(d["text"] for n, d in _parse("".join(events)) if n == "token")
+        assert text == "您好，感谢您的耐心等待。订单已发货。"
+        assert made == ["answer"]
+
+    def test_without_an_opening_the_reply_streams_whole(self) -> None:
+        events = _parse("".join(streaming.stream(None, lambda: _reply("好的"))))
+        assert [d["text"] for n, d in events if n == "token"] == ["好的"]
