@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The browser tests (tests/web) drive Debian's chromium through Playwright's bundled driver.
+# The browser tests (tests/web) drive Debian's chromium through Playwright's bundled driver;
+# a CJK font makes the Chinese pages (and their screenshots) readable.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	test -x /usr/bin/chromium || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+	test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-droid-fallback)
 
 demo: install
 	KCRM_ENV=demo $(BIN)/kcrm demo --host $(HOST) --port $(PORT)

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kcrm.core.errors import KcrmError
-from kcrm.web.pages import LoginRequired, get_viewer, render
+from kcrm.web.pages import LoginRequired, Viewer, get_viewer, render
 from kcrm.web.routes import WEB_ROUTERS
 
 STATIC = Path(__file__).parent / "static"
@@ -29,6 +29,15 @@ async def _login_redirect(_request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
 
 
+def _viewer(request: Request) -> Viewer | None:
+    # Error handlers run outside the request's dependencies: look the viewer up afresh.
+    session = request.app.state.session_factory()
+    try:
+        return get_viewer(request, session, request.app.state.settings)
+    finally:
+        session.close()
+
+
 def install(app: FastAPI) -> None:
     """Mount the static files and the pages; page errors render as HTML, API errors as JSON."""
     json_handler = cast(Handler, app.exception_handlers[KcrmError])
@@ -39,9 +48,9 @@ def install(app: FastAPI) -> None:
             return await json_handler(request, exc)
         if exc.status_code == 401:
             return await _login_redirect(request, LoginRequired(request.url.path))
-        # Rendered outside the request's dependencies, so without the viewer's navigation.
         context = {"status": exc.status_code, "message": exc.message}
-        return render(request, "error.html", context, viewer=None, status_code=exc.status_code)
+        viewer = _viewer(request)
+        return render(request, "error.html", context, viewer=viewer, status_code=exc.status_code)
 
     app.add_exception_handler(KcrmError, kcrm_error)
     app.add_exception_handler(LoginRequired, _login_redirect)

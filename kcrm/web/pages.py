@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,9 +105,14 @@ def _format_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def _page_query(params: Mapping[str, str], page: int) -> str:
+    return urlencode({**params, "page": page})
+
+
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["markdown"] = render_markdown
 templates.env.filters["when"] = _format_time
+templates.env.filters["pager"] = _page_query
 
 
 def _lang_url(request: Request, lang: str) -> str:
@@ -131,7 +137,7 @@ def render(
         "request": request,
         "t": translator(lang),
         "lang": lang,
-        "languages": {code: _lang_url(request, code) for code in LANGUAGES},
+        "lang_links": {code: _lang_url(request, code) for code in LANGUAGES},
         "js_messages": lambda prefix: {k: v for k, v in messages.items() if k.startswith(prefix)},
         "viewer": viewer,
         "nav": nav.items_for(viewer.role if viewer else None),

@@ -20,7 +20,7 @@ def _no_horizontal_scroll(page: Page) -> None:
 
 
 class TestCustomerChat:
-    def test_order_status_then_handoff(self, phone: Page) -> None:
+    def test_order_status_then_handoff(self, phone: Page, page: Page) -> None:
         login(phone, "wang", lang="zh")
         expect(phone).to_have_url(re.compile(r"/chat$"))
         phone.fill("#question", "我的订单到哪了？")
@@ -45,6 +45,15 @@ class TestCustomerChat:
         # The handoff survives a reload: the page restores the session and its state.
         phone.reload()
         expect(phone.get_by_test_id("handoff")).to_contain_text(f"#{ticket.group(1)}")
+
+        # An agent (another browser context, desktop size) finds the ticket in the queue.
+        login(page, "agent", lang="zh")
+        row = page.locator(f"[data-testid=queue] tr[data-ticket='{ticket.group(1)}']")
+        expect(row).to_contain_text("王小明")
+        expect(row).to_contain_text("新建")
+        row.locator("a").click()
+        expect(page.get_by_test_id("conversation")).to_contain_text("我的订单到哪了")
+        shot(page, "agent-handoff-ticket")
 
     def test_anonymous_visitor_gets_a_cited_public_answer(self, page: Page) -> None:
         page.goto("/chat?lang=en")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
 from starlette.requests import Request
 
+from kcrm.auth.models import Role
+from kcrm.crm.customers.models import Language, MemberTier
+from kcrm.crm.orders.models import OrderStatus
+from kcrm.crm.tickets.models import AuthorKind, Priority, TicketKind, TicketStatus
+from kcrm.knowledge.articles.models import ArticleStatus, Visibility
 from kcrm.web.i18n import LANGUAGES, LOCALES, catalog, negotiate, translator
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "kcrm" / "web" / "templates"
@@ -32,6 +38,28 @@ class TestCatalog:
         for lang in LANGUAGES:
             missing = sorted(used - set(catalog(lang)))
             assert not missing, f"{lang} lacks {missing}"
+
+    @pytest.mark.parametrize(
+        ("prefix", "enum"),
+        [
+            ("ticket.status", TicketStatus),
+            ("ticket.kind", TicketKind),
+            ("ticket.priority", Priority),
+            ("ticket.author", AuthorKind),
+            ("order.status", OrderStatus),
+            ("tier", MemberTier),
+            ("article.status", ArticleStatus),
+            ("article.visibility", Visibility),
+            ("role", Role),
+            ("lang", Language),
+        ],
+    )
+    def test_every_enum_value_shown_by_a_template_is_translated(
+        self, prefix: str, enum: type[StrEnum]
+    ) -> None:
+        for lang in LANGUAGES:
+            missing = [v.value for v in enum if f"{prefix}.{v.value}" not in catalog(lang)]
+            assert not missing, f"{lang} lacks {prefix}.{missing}"
 
     def test_translator_fills_values(self) -> None:
         assert translator("en")("js.failed", error="boom") == "Failed: boom"

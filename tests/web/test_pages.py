@@ -3,8 +3,6 @@ role checks, language choice and the cookie-authenticated JSON API."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -13,26 +11,7 @@ from kcrm.api.cookies import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from kcrm.auth.models import Role
 from tests.factories.customers import make_customer
 from tests.factories.users import PASSWORD, make_user
-
-HTML = {"Accept": "text/html"}
-
-
-def _csrf(client: TestClient) -> str:
-    page = client.get("/login", headers=HTML)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match is not None
-    return match.group(1)
-
-
-def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    token = _csrf(client)
-    response = client.post(
-        "/login",
-        data={"username": email, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return str(response.headers["location"])
+from tests.web.forms import HTML, csrf, login
 
 
 class TestLogin:
@@ -40,7 +19,7 @@ class TestLogin:
         self, client: TestClient, session: Session
     ) -> None:
         user = make_user(session, role=Role.agent)
-        token = _csrf(client)
+        token = csrf(client)
         response = client.post(
             "/login",
             data={"username": user.email.upper(), "password": PASSWORD, "csrf_token": token},
@@ -56,7 +35,7 @@ class TestLogin:
 
     def test_wrong_password_rerenders_the_form(self, client: TestClient, session: Session) -> None:
         user = make_user(session, role=Role.agent)
-        token = _csrf(client)
+        token = csrf(client)
         response = client.post(
             "/login",
             data={"username": user.email, "password": "nope", "csrf_token": token},
@@ -70,14 +49,14 @@ class TestLogin:
         self, client: TestClient, session: Session
     ) -> None:
         user = make_user(session, role=Role.agent)
-        _csrf(client)
+        csrf(client)
         response = client.post("/login", data={"username": user.email, "password": PASSWORD})
         assert response.status_code == 403
         assert SESSION_COOKIE not in client.cookies
 
     def test_next_only_goes_to_this_site(self, client: TestClient, session: Session) -> None:
         user = make_user(session, role=Role.customer, customer_id=make_customer(session).id)
-        token = _csrf(client)
+        token = csrf(client)
         for target, expected in (("//evil.example/x", "/chat"), ("/chat?x=1", "/chat?x=1")):
             data = {"username": user.email, "password": PASSWORD, "csrf_token": token}
             response = client.post("/login", data={**data, "next": target}, follow_redirects=False)
@@ -85,7 +64,7 @@ class TestLogin:
 
     def test_logout_clears_the_cookie(self, client: TestClient, session: Session) -> None:
         user = make_user(session, role=Role.agent)
-        _login(client, user.email)
+        login(client, user.email)
         token = client.cookies[CSRF_COOKIE]
         response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
         assert response.headers["location"] == "/login"
@@ -99,7 +78,7 @@ class TestPageAccess:
 
     def test_home_sends_each_role_home(self, client: TestClient, session: Session) -> None:
         user = make_user(session, role=Role.knowledge_manager)
-        _login(client, user.email)
+        login(client, user.email)
         response = client.get("/", follow_redirects=False)
         assert response.headers["location"] == "/km/articles"
 
@@ -107,7 +86,7 @@ class TestPageAccess:
 class TestCookieApi:
     def test_api_reads_the_session_cookie(self, client: TestClient, session: Session) -> None:
         user = make_user(session, role=Role.agent)
-        _login(client, user.email)
+        login(client, user.email)
         response = client.get("/auth/me")
         assert response.status_code == 200
         assert response.json()["email"] == user.email
@@ -116,7 +95,7 @@ class TestCookieApi:
         self, client: TestClient, session: Session
     ) -> None:
         user = make_user(session, role=Role.customer, customer_id=make_customer(session).id)
-        _login(client, user.email)
+        login(client, user.email)
         refused = client.post("/chat/sessions", json={})
         assert refused.status_code == 403
         assert refused.json()["error"]["message"] == "missing or wrong CSRF token"
@@ -154,6 +133,6 @@ class TestLanguage:
         user = make_user(
             session, role=Role.customer, customer_id=make_customer(session).id, language="en"
         )
-        _login(client, user.email)
+        login(client, user.email)
         response = client.get("/login", headers={"Accept-Language": "zh-CN"})
         assert "Log in to kcrm" in response.text

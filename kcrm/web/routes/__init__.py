@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from kcrm.web.routes import auth, chat
+from kcrm.web.routes import agent, auth, chat
 
 WEB_ROUTERS: list[APIRouter] = [
     auth.router,
+    agent.router,
     chat.router,
 ]
