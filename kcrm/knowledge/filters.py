@@ -113,6 +113,14 @@ class MetadataColumns:
                 self._codes[key] = grown
         self.size = max(self.size, size)
 
+    def take(self, rows: NDArray[np.intp]) -> MetadataColumns:
+        """A copy holding only `rows`, in that order (row i of the copy is rows[i] here)."""
+        copy = MetadataColumns()
+        copy.size = len(rows)
+        copy._vocab = self._vocab
+        copy._codes = {key: codes[rows] for key, codes in self._codes.items()}
+        return copy
+
     def set(self, row: int, metadata: Mapping[str, Any]) -> None:
         """Store one row's metadata (replacing what the row held)."""
         self._grow(row + 1)
@@ -130,24 +138,28 @@ class MetadataColumns:
         if codes is None:
             codes = np.full(self.size, -1, dtype=np.int32)
         codes = codes[: self.size]
-        vocab = self._vocab.get(key, {})
-
-        def lookup(values: Any) -> list[int]:
-            return [vocab[_hashable(v)] for v in values if _hashable(v) in vocab]
-
         if not isinstance(condition, Mapping):
             condition = {"$eq": condition}
         mask = np.ones(self.size, dtype=bool)
         for op, operand in condition.items():
-            if op in ("$eq", "$ne"):
-                hit = np.isin(codes, lookup([operand]))
-                mask &= hit if op == "$eq" else ~hit
-            elif op in ("$in", "$nin"):
-                hit = np.isin(codes, lookup(operand))
-                mask &= hit if op == "$in" else ~hit
-            else:
+            if op not in _OPERATORS:
                 raise ValueError(f"unsupported filter operator {op!r}")
+            hit = self._member(key, codes, [operand] if op in ("$eq", "$ne") else operand)
+            mask &= hit if op in ("$eq", "$in") else ~hit
         return mask
+
+    def _member(self, key: str, codes: NDArray[np.int32], values: Any) -> NDArray[np.bool_]:
+        vocab = self._vocab.get(key, {})
+        wanted = [vocab[h] for h in map(_hashable, values) if h in vocab]
+        hit: NDArray[np.bool_]
+        if len(wanted) == 1:
+            # One value (the common case) is a plain comparison: several times faster than isin.
+            hit = codes == wanted[0]
+        elif wanted:
+            hit = np.isin(codes, wanted)
+        else:
+            hit = np.zeros(len(codes), dtype=bool)
+        return hit
 
     def mask(self, where: Where | None) -> NDArray[np.bool_]:
         """A boolean mask over rows that satisfy the filter."""

@@ -79,6 +79,10 @@ class VectorIndex(ABC):
         """The k nearest chunks by cosine similarity (score in [-1, 1]), filtered by `where`."""
 
     @abstractmethod
+    def vectors(self, ids: Sequence[str]) -> NDArray[np.float32]:
+        """The stored vectors of `ids`, one row each in the same order (zeros for unknown ids)."""
+
+    @abstractmethod
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
 

@@ -10,7 +10,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -72,6 +72,8 @@ class FusionConfig:
     # Dense pseudo-relevance feedback (Rocchio) per query language: (docs, weight) moves the
     # query towards the centroid of its first `docs` dense hits by `weight` and searches again.
     prf: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    # How many first-pass hits feedback re-ranks (at least `candidates`).
+    prf_pool: int = 100
 
 
 def _dedupe_key(text: str) -> str:
@@ -120,15 +122,18 @@ class HybridRetriever:
 
     def _dense(self, query: str, language: str, n: int, where: Where | None) -> list[Hit]:
         vector = self.embedder.embed_query(query)
-        hits = self.vectors.query(vector, n, where)
         docs, weight = self.config.prf.get(language, (0, 0.0))
-        feedback = hits[:docs]
-        if not feedback or weight <= 0:
+        if docs <= 0 or weight <= 0:
+            return self.vectors.query(vector, n, where)
+        # Feedback re-ranks the first pass's pool instead of searching the index a second time.
+        hits = self.vectors.query(vector, max(n, self.config.prf_pool), where)
+        if not hits:
             return hits
-        # Document vectors come back from the embedding cache: indexing already computed them.
-        centroid = self.embedder.embed_documents([h.text for h in feedback]).mean(axis=0)
-        moved = vector + weight * centroid
-        return self.vectors.query((moved / np.linalg.norm(moved)).astype(np.float32), n, where)
+        stored = self.vectors.vectors([h.id for h in hits])
+        moved = vector + weight * stored[:docs].mean(axis=0)
+        scores = stored @ (moved / np.linalg.norm(moved)).astype(np.float32)
+        order = np.argsort(-scores, kind="stable")[:n]
+        return [replace(hits[i], score=float(scores[i])) for i in order]
 
     def _calibrate(self, source: str, cosine: float) -> float:
         mid, scale = self.config.calibration.get(source, self.config.default_calibration)

@@ -81,6 +81,20 @@ class TestBm25Query:
     def test_empty_index(self) -> None:
         assert Bm25Index(Tokenizer()).query("kettle", 5) == []
 
+    def test_scores_are_bm25s_own(self, index: Bm25Index) -> None:
+        # Our one-bincount sum must give exactly what bm25s computes, repeated terms included.
+        model = index._ensure_model()
+        text = "kettle return kettle KFR-26GW"
+        ids = [index._vocab[t] for t in index.tokenizer(text) if t in index._vocab]
+        expected = {
+            index._chunks[row].id: float(score)  # type: ignore[union-attr]
+            for row, score in enumerate(model.get_scores(ids))
+            if score > 0
+        }
+        hits = index.query(text, 10)
+        assert {h.id: h.score for h in hits} == pytest.approx(expected)
+        assert len(hits) == 4
+
 
 class TestBm25Mutations:
     def test_upsert_replaces(self, index: Bm25Index) -> None:

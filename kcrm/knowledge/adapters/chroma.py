@@ -83,6 +83,21 @@ class ChromaVectorIndex(VectorIndex):
             )
         return hits
 
+    def vectors(self, ids: Sequence[str]) -> NDArray[np.float32]:
+        """Stored vectors by id, in the order asked (zeros for unknown ids)."""
+        found: dict[str, Any] = {}
+        for start in range(0, len(ids), self._batch):
+            got = self._collection.get(
+                ids=list(ids[start : start + self._batch]), include=["embeddings"]
+            )
+            found.update(zip(got["ids"], got["embeddings"], strict=True))
+        dimension = len(next(iter(found.values()))) if found else 0
+        out = np.zeros((len(ids), dimension), dtype=np.float32)
+        for row, chunk_id in enumerate(ids):
+            if chunk_id in found:
+                out[row] = found[chunk_id]
+        return out
+
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
         for start in range(0, len(ids), self._batch):

@@ -154,6 +154,14 @@ class TestVectorIndexContract:
         seed(index)
         assert index.hashes(["a", "d", "zzz"]) == {"a": "h", "d": "h"}
 
+    def test_vectors_by_id_in_the_order_asked(self, index: VectorIndex) -> None:
+        seed(index)
+        vectors = index.vectors(["c", "missing", "a"])
+        assert vectors.shape == (3, 3)
+        assert vectors[0] == pytest.approx(unit(0.5, 0.5, 0), abs=1e-6)
+        assert vectors[1].tolist() == [0.0, 0.0, 0.0]
+        assert vectors[2] == pytest.approx(unit(1, 0, 0), abs=1e-6)
+
     def test_length_mismatch_is_refused(self, index: VectorIndex) -> None:
         with pytest.raises(ValueError, match="differ"):
             index.upsert([chunk("a")], np.stack([unit(1, 0), unit(0, 1)]))
