@@ -17,7 +17,6 @@ from kcrm.core.db import make_engine, make_session_factory
 from kcrm.core.errors import KcrmError
 from kcrm.knowledge import consistency
 from kcrm.knowledge import service as knowledge_service
-from kcrm.knowledge.adapters import build_embedder
 from kcrm.knowledge.engine import KnowledgeEngine, build_engine
 from kcrm.knowledge.ingest import Ingestor
 from kcrm.knowledge.loaders import Defaults
@@ -49,8 +48,8 @@ def _engine() -> KnowledgeEngine:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        # Models load on the first text to embed: re-ingests and checks often have none.
-        return build_engine(settings, embedder=build_embedder(settings, lazy=True))
+        # Models and indexes load on first use: a re-ingest often needs neither.
+        return build_engine(settings, lazy=True)
     except ValueError as exc:  # an unknown embedder or index name
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

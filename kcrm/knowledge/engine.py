@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kcrm.config import Settings
-from kcrm.knowledge.adapters import build_embedder, build_vector_index
+from kcrm.knowledge.adapters import build_embedder, build_vector_index, check_vector_index
 from kcrm.knowledge.indexing import Indexer, IndexReport
+from kcrm.knowledge.lazy import LazyLexicalIndex, LazyVectorIndex
 from kcrm.knowledge.lexical import Bm25Index, Tokenizer, load_dictionary
 from kcrm.knowledge.ports import Chunk, Embedder, LexicalIndex, VectorIndex, Where
 from kcrm.knowledge.retrieval import FusionConfig, HybridRetriever, LanguageWeights, RetrievedHit
@@ -79,19 +80,32 @@ def fusion_config(settings: Settings) -> FusionConfig:
     )
 
 
+def build_lexical_index(settings: Settings) -> LexicalIndex:
+    """The persisted BM25 index with the user dictionary."""
+    tokenizer = Tokenizer(load_dictionary(settings.dictionary_path))
+    return Bm25Index(tokenizer, settings.lexical_path)
+
+
 def build_engine(
     settings: Settings,
     *,
     embedder: Embedder | None = None,
     vectors: VectorIndex | None = None,
     lexical: LexicalIndex | None = None,
+    lazy: bool = False,
 ) -> KnowledgeEngine:
-    """Build the engine from settings; unknown adapter names fail here, at startup."""
+    """Build the engine from settings; unknown adapter names fail here, at startup.
+
+    `lazy` (commands) opens the indexes and loads the models only when first needed.
+    """
     config = fusion_config(settings)
-    embedder = embedder or build_embedder(settings)
-    vectors = vectors or build_vector_index(settings)
+    check_vector_index(settings)
+    embedder = embedder or build_embedder(settings, lazy=lazy)
+    if vectors is None:
+        vectors = LazyVectorIndex(lambda: build_vector_index(settings))
+        vectors = vectors if lazy else vectors.index
     if lexical is None:
-        tokenizer = Tokenizer(load_dictionary(settings.dictionary_path))
-        lexical = Bm25Index(tokenizer, settings.lexical_path)
+        lexical = LazyLexicalIndex(lambda: build_lexical_index(settings))
+        lexical = lexical if lazy else lexical.index
     retriever = HybridRetriever(embedder, vectors, lexical, config)
     return KnowledgeEngine(embedder, vectors, lexical, retriever)

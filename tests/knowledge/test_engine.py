@@ -9,6 +9,7 @@ import pytest
 from kcrm.config import Settings
 from kcrm.knowledge.adapters.embedders import FakeEmbedder
 from kcrm.knowledge.engine import KnowledgeEngine, build_engine
+from kcrm.knowledge.lazy import LazyLexicalIndex, LazyVectorIndex
 from kcrm.knowledge.ports import Chunk
 
 
@@ -116,3 +117,23 @@ class TestBuildEngine:
         assert reopened.lexical.count() == 4
         assert reopened.index(CORPUS).indexed == 0
         assert fake.embedded == 0
+
+
+class TestLazyEngine:
+    def test_unknown_index_name_still_fails_at_startup(self, settings: Settings) -> None:
+        configured = settings.model_copy(update={"vector_index": "faiss"})
+        with pytest.raises(ValueError, match="unknown vector index 'faiss'"):
+            build_engine(configured, lazy=True)
+
+    def test_indexes_open_on_first_use_and_keep_what_was_stored(self, settings: Settings) -> None:
+        configured = settings.model_copy(update={"vector_index": "chroma"})
+        build_engine(configured, embedder=FakeEmbedder()).index(CORPUS)
+        lazy = build_engine(configured, embedder=FakeEmbedder(), lazy=True)
+        assert isinstance(lazy.vectors, LazyVectorIndex)
+        assert isinstance(lazy.lexical, LazyLexicalIndex)
+        assert not lazy.vectors.opened
+        assert not lazy.lexical.opened
+        assert lazy.index(CORPUS).indexed == 0  # both hold every hash: nothing to embed
+        assert lazy.vectors.opened
+        assert lazy.lexical.opened
+        assert [h.id for h in lazy.search("buzzing fridge", k=1)] == ["article:KB-0002:0"]

@@ -14,8 +14,9 @@ from kcrm.knowledge import consistency
 from kcrm.knowledge.adapters.embedders import FakeEmbedder
 from kcrm.knowledge.articles import repository as article_repository
 from kcrm.knowledge.articles.models import ArticleStatus, ArticleVersion
-from kcrm.knowledge.engine import KnowledgeEngine
+from kcrm.knowledge.engine import KnowledgeEngine, build_engine
 from kcrm.knowledge.ingest import JOURNAL_NAME, Ingestor
+from kcrm.knowledge.lazy import LazyLexicalIndex, LazyVectorIndex
 from tests.knowledge.conftest import FIXTURES
 
 GOOD = [
@@ -180,6 +181,12 @@ class TestUnchangedReingest:
         finally:
             event.remove(session.connection(), "before_cursor_execute", listener)
         assert (report.unchanged, report.chunks, report.embedded) == (30, 0, 0)
+        lazy = build_engine(settings, lazy=True)
+        assert Ingestor(factory, lazy, settings).run([folder]).unchanged == 30  # type: ignore[arg-type]
+        assert isinstance(lazy.vectors, LazyVectorIndex)
+        assert isinstance(lazy.lexical, LazyLexicalIndex)
+        assert not lazy.vectors.opened  # nothing changed: no index was even opened
+        assert not lazy.lexical.opened
         # Savepoint bookkeeping aside, the only statement is the one SELECT of the batch.
         reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
         assert len(reads) == 1

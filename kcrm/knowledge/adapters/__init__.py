@@ -97,18 +97,27 @@ def build_embedder(
     return factory(settings, EmbeddingCache(settings.embedding_cache_path) if cache else None, lazy)
 
 
+VECTOR_INDEXES = ("chroma", "memory")
+
+
+def check_vector_index(settings: Settings, name: str | None = None) -> str:
+    """The vector index name from settings (or `name`), refused if unknown."""
+    name = name or settings.vector_index
+    if name not in VECTOR_INDEXES:
+        raise ValueError(f"unknown vector index {name!r}; choose {' or '.join(VECTOR_INDEXES)}")
+    return name
+
+
 def build_vector_index(settings: Settings, name: str | None = None) -> VectorIndex:
     """The vector index named in settings: chroma (embedded, or a server when a host is set)
     or memory."""
-    name = name or settings.vector_index
+    name = check_vector_index(settings, name)
     if name == "memory":
         from kcrm.knowledge.adapters.memory import MemoryVectorIndex
 
         return MemoryVectorIndex()
-    if name == "chroma":
-        from kcrm.knowledge.adapters.chroma import ChromaVectorIndex
+    from kcrm.knowledge.adapters.chroma import ChromaVectorIndex
 
-        if settings.chroma_host:
-            return ChromaVectorIndex.http(settings.chroma_host, settings.chroma_port)
-        return ChromaVectorIndex.persistent(settings.chroma_path)
-    raise ValueError(f"unknown vector index {name!r}; choose chroma or memory")
+    if settings.chroma_host:
+        return ChromaVectorIndex.http(settings.chroma_host, settings.chroma_port)
+    return ChromaVectorIndex.persistent(settings.chroma_path)
