@@ -129,10 +129,17 @@ def _page(browser: Browser, live_server: LiveServer, viewport: dict[str, int]) -
     context.set_default_timeout(20_000)
     page = context.new_page()
     errors: list[str] = []
+    elsewhere: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The console loads nothing from other hosts (no CDN): every request stays on the server.
+    context.on(
+        "request",
+        lambda r: None if r.url.startswith((live_server.url, "data:")) else elsewhere.append(r.url),
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"requests to other hosts: {elsewhere}"
 
 
 @pytest.fixture

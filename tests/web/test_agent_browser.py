@@ -72,3 +72,25 @@ class TestAgentJourney:
         shot(page, "agent-follow-up-approved")
         page.reload()
         expect(page.get_by_test_id("action-log")).to_contain_text("follow_up_scheduled")
+
+
+class TestEnglishAgent:
+    def test_edits_a_draft_in_english(self, page: Page) -> None:
+        login(page, "agent_en", lang="en")
+        page.select_option("select[name=owner]", "mine")
+        page.select_option("select[name=language]", "en")
+        page.click("form[data-testid=filters] button[type=submit]")
+        row = page.locator("[data-testid=queue] tbody tr", has_text="Slim Robot Vacuum S5")
+        expect(row).to_contain_text("Emily Carter")
+        expect(page.locator("h1")).to_contain_text("Ticket queue")
+        row.locator("a").click()
+        expect(page.get_by_test_id("customer-360")).to_contain_text("Emily Carter")
+
+        page.get_by_test_id("suggest").click()
+        expect(page.get_by_test_id("draft")).not_to_be_empty()
+        page.click("#edit")
+        page.fill("#draft-edit", "Dear Emily, your return is approved; a courier will call you.")
+        page.click("#send-edit")
+        expect(page.locator("#assist-status")).to_contain_text("edited reply was sent")
+        expect(page.get_by_test_id("conversation")).to_contain_text("your return is approved")
+        shot(page, "agent-ticket-en")

@@ -109,12 +109,32 @@
     }
   }
 
+  /** The parameters an action needs: the best cited article, or a refund the agent enters. */
+  function paramsFor(action) {
+    if (action === "send_article" || action === "article_sent") {
+      const cited = suggestion.sources.find((s) => s.source === "article" && s.cited)
+        || suggestion.sources.find((s) => s.source === "article");
+      return cited ? { article: cited.doc_id } : null;
+    }
+    if (action === "record_refund_request" || action === "refund_requested") {
+      const amount = window.prompt(msg("js.agent.refund_amount"));
+      const reason = amount && window.prompt(msg("js.agent.refund_reason"));
+      return reason ? { amount, reason } : null;
+    }
+    return {};
+  }
+
   async function approve(action, button) {
+    const params = paramsFor(action);
+    if (params === null) {
+      status(assistStatus, msg("js.agent.needs_params"), "error");
+      return;
+    }
     button.disabled = true;
     status(assistStatus, msg("js.loading"));
     try {
       const result = await api("POST", "/assist/tickets/" + ticketId + "/actions/execute",
-        { action, params: {}, suggestion_id: suggestion ? suggestion.id : null });
+        { action, params, suggestion_id: suggestion ? suggestion.id : null });
       button.replaceWith(el("span", { class: "ok", "data-testid": "executed" },
         msg("js.agent.executed", { action: result.logged.action })));
       $("action-log").append(el("li", {}, el("code", {}, result.logged.action), " ",
