@@ -1,6 +1,6 @@
 """CRM at scale: ERP import rows/s and customer-360 latency on SQLite.
 
-Generates customers (CSV), products (JSON) and orders (CSV, plus an XML feed sample) in a
+Generates customers (CSV), products (JSON) and orders (CSV, plus XML and JSON samples) in a
 temp dir, migrates a fresh SQLite database there, imports them through the import service
 and then times `customers.service.get_360` on random customers.
 
@@ -115,6 +115,19 @@ def write_orders_xml(path: Path, first: int, n: int, customers: int, skus: Any) 
         out.write("</orders>\n")
 
 
+def write_orders_json(path: Path, first: int, n: int, customers: int, skus: Any) -> None:
+    """n orders as JSON lines, the lines as objects (the API's and the JSON feed's shape)."""
+    rng = random.Random(first)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(first, first + n):
+            order = dict(zip(ORDER_FIELDS, _order(i, customers, skus, rng), strict=True))
+            order["lines"] = [
+                {"sku": s, "quantity": int(q), "unit_price": p}
+                for s, q, p in (part.split(":") for part in order["lines"].split(";"))
+            ]
+            out.write(json.dumps(order, ensure_ascii=False) + "\n")
+
+
 def timed_import(
     factory: sessionmaker[Session], kind: ImportKind, path: Path, fmt: ImportFormat
 ) -> dict[str, Any]:
@@ -207,6 +220,9 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     write_orders_csv(tmp / "orders.csv", 1, args.orders, args.customers, skus)
     xml_orders = min(args.xml_orders, args.orders)
     write_orders_xml(tmp / "orders.xml", args.orders + 1, xml_orders, args.customers, skus)
+    json_orders = min(args.json_orders, args.orders)
+    first_json = args.orders + xml_orders + 1
+    write_orders_json(tmp / "orders.jsonl", first_json, json_orders, args.customers, skus)
     url = f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)
     engine = make_engine(url)
@@ -219,6 +235,10 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     if xml_orders:
         imports.append(
             timed_import(factory, ImportKind.orders, tmp / "orders.xml", ImportFormat.xml)
+        )
+    if json_orders:
+        imports.append(
+            timed_import(factory, ImportKind.orders, tmp / "orders.jsonl", ImportFormat.json)
         )
     c360 = time_360(factory, args.customers, args.samples)
     engine.dispose()
@@ -239,6 +259,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--xml-orders", type=int, default=100_000, help="extra orders as XML")
+    parser.add_argument("--json-orders", type=int, default=100_000, help="extra orders as JSON")
     parser.add_argument("--samples", type=int, default=1_000, help="customer-360 calls")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()

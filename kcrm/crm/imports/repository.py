@@ -160,16 +160,26 @@ def insert_many(
     # column by column with the dialect's own bind processors and hand tuples to executemany.
     columns = []
     for key in order:
-        values = [constants[key]] * len(rows) if key in constants else [r[key] for r in rows]
-        encode = _sqlite_encoder(table.c[key], dialect)
-        columns.append(values if encode is None else list(map(encode, values)))
+        encode = _sqlite_encoder(table.c[key], dialect) or _same
+        if key in constants:
+            columns.append([encode(constants[key])] * len(rows))
+        else:
+            values = [r[key] for r in rows]
+            columns.append(values if encode is _same else list(map(encode, values)))
     connection.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _sqlite_encoder(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     if isinstance(column.type, UTCDateTime):
         return _sqlite_datetime
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+_STORED = "%04d-%02d-%02d %02d:%02d:%02d.%06d"  # SQLAlchemy's SQLite DATETIME storage format
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
@@ -179,7 +189,8 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not UTC:
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    v = value
+    return _STORED % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
 
 
 def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

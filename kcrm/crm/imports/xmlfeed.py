@@ -20,30 +20,26 @@ LIST_FIELDS = frozenset({"tags", "lines"})
 _CHUNK = 1 << 16
 
 
-class _Node:
-    __slots__ = ("attrib", "children", "tag", "text")
-
-    def __init__(self, tag: str, attrib: dict[str, str]) -> None:
-        self.tag = tag
-        self.attrib = attrib
-        self.text: list[str] = []
-        self.children: list[_Node] = []
+# An element being read: [tag, attributes, text pieces, child elements]; lists are cheaper
+# to build than objects, and a feed holds a dozen elements per order.
+_TAG, _ATTRIB, _TEXT, _CHILDREN = range(4)
+_Node = list[Any]
 
 
 def _value(node: _Node) -> Any:
-    if not node.children:
-        if node.attrib:
-            return node.attrib
-        return "".join(node.text).strip() or None
-    if node.tag in LIST_FIELDS:
-        return [_value(child) for child in node.children]
-    return {child.tag: _value(child) for child in node.children}
+    if not node[_CHILDREN]:
+        if node[_ATTRIB]:
+            return node[_ATTRIB]
+        return "".join(node[_TEXT]).strip() or None
+    if node[_TAG] in LIST_FIELDS:
+        return [_value(child) for child in node[_CHILDREN]]
+    return {child[_TAG]: _value(child) for child in node[_CHILDREN]}
 
 
 def _record(node: _Node) -> dict[str, Any]:
-    record: dict[str, Any] = dict(node.attrib)
-    for child in node.children:
-        record[child.tag] = _value(child)
+    record: dict[str, Any] = dict(node[_ATTRIB])
+    for child in node[_CHILDREN]:
+        record[child[_TAG]] = _value(child)
     return record
 
 
@@ -56,23 +52,33 @@ class _Feed:
     """expat handlers that collect finished records (direct children of the root)."""
 
     def __init__(self) -> None:
-        self.stack: list[_Node] = []
         self.done: list[_Node] = []
+        self.namespaced = False
+        stack: list[_Node] = []
+        done_append = self.done.append
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        node = _Node(_name(tag), {_name(k): v for k, v in attrib.items()} if attrib else {})
-        if len(self.stack) > 1:
-            self.stack[-1].children.append(node)
-        self.stack.append(node)
+        # Closures over locals: these run a dozen times per order.
+        def start(tag: str, attrib: dict[str, str]) -> None:
+            if self.namespaced:
+                tag, attrib = _name(tag), {_name(k): v for k, v in attrib.items()}
+            node = [tag, attrib, [], []]
+            if len(stack) > 1:
+                stack[-1][_CHILDREN].append(node)
+            stack.append(node)
 
-    def end(self, _tag: str) -> None:
-        node = self.stack.pop()
-        if len(self.stack) == 1:
-            self.done.append(node)
+        def end(_tag: str) -> None:
+            node = stack.pop()
+            if len(stack) == 1:
+                done_append(node)
 
-    def text(self, data: str) -> None:
-        if len(self.stack) > 1:
-            self.stack[-1].text.append(data)
+        def text(data: str) -> None:
+            if len(stack) > 1:
+                stack[-1][_TEXT].append(data)
+
+        self.start, self.end, self.text = start, end, text
+
+    def namespace(self, _prefix: str | None, _uri: str) -> None:
+        self.namespaced = True
 
 
 def _doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
@@ -97,6 +103,7 @@ def _parser(feed: _Feed) -> Any:
     parser.StartElementHandler = feed.start
     parser.EndElementHandler = feed.end
     parser.CharacterDataHandler = feed.text
+    parser.StartNamespaceDeclHandler = feed.namespace
     parser.StartDoctypeDeclHandler = _doctype
     parser.EntityDeclHandler = _entity
     parser.UnparsedEntityDeclHandler = _unparsed
@@ -111,8 +118,8 @@ def records(stream: IO[bytes], chunk_size: int = _CHUNK) -> Iterator[tuple[str, 
     while chunk := stream.read(chunk_size):
         parser.Parse(chunk, False)
         for node in feed.done:
-            yield node.tag, _record(node)
+            yield node[_TAG], _record(node)
         feed.done.clear()
     parser.Parse(b"", True)
     for node in feed.done:
-        yield node.tag, _record(node)
+        yield node[_TAG], _record(node)
