@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kcrm.core.errors import KcrmError
 from kcrm.web.pages import LoginRequired, Viewer, get_viewer, render
@@ -40,19 +41,25 @@ def _viewer(request: Request) -> Viewer | None:
 
 def install(app: FastAPI) -> None:
     """Mount the static files and the pages; page errors render as HTML, API errors as JSON."""
-    json_handler = cast(Handler, app.exception_handlers[KcrmError])
+    json_handlers = {
+        kind: cast(Handler, app.exception_handlers[kind])
+        for kind in (KcrmError, StarletteHTTPException)
+    }
 
-    async def kcrm_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, KcrmError)
+    async def page_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, KcrmError | StarletteHTTPException)
         if not _wants_html(request):
-            return await json_handler(request, exc)
+            kind = KcrmError if isinstance(exc, KcrmError) else StarletteHTTPException
+            return await json_handlers[kind](request, exc)
         if exc.status_code == 401:
             return await _login_redirect(request, LoginRequired(request.url.path))
-        context = {"status": exc.status_code, "message": exc.message}
+        message = exc.message if isinstance(exc, KcrmError) else str(exc.detail)
+        context = {"status": exc.status_code, "message": message}
         viewer = _viewer(request)
         return render(request, "error.html", context, viewer=viewer, status_code=exc.status_code)
 
-    app.add_exception_handler(KcrmError, kcrm_error)
+    app.add_exception_handler(KcrmError, page_error)
+    app.add_exception_handler(StarletteHTTPException, page_error)
     app.add_exception_handler(LoginRequired, _login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in WEB_ROUTERS:

@@ -136,3 +136,15 @@ class TestLanguage:
         login(client, user.email)
         response = client.get("/login", headers={"Accept-Language": "zh-CN"})
         assert "Log in to kcrm" in response.text
+
+
+class TestErrorPages:
+    def test_unknown_page_is_html_for_browsers_and_json_for_clients(
+        self, client: TestClient
+    ) -> None:
+        page = client.get("/no/such/page", headers={**HTML, "Accept-Language": "en"})
+        assert page.status_code == 404
+        assert "Page or record not found" in page.text
+        api = client.get("/no/such/page")
+        assert api.status_code == 404
+        assert api.json()["error"]["code"] == "not_found"
