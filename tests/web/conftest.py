@@ -7,10 +7,13 @@ in-memory vector index: the real default embedder needs minutes to embed the dem
 chunks on two cores, and what these tests check (pages, the API calls behind them, the
 journeys' data) does not depend on embedding quality; the BM25 half of the hybrid search
 still finds the cited articles. Quality with the real model is tested in tests/assist.
+KCRM_WEB_TEST_EMBEDDER=bilingual runs them with the default embedder instead (slow; for
+screenshots that show real drafts).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -99,7 +102,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         corpus_dir=ROOT / "corpus",
         dictionary_path=ROOT / "corpus" / "dictionary.txt",
         assist_playbooks_path=ROOT / "corpus" / "playbooks.yaml",
-        embedder="fake",
+        embedder=os.environ.get("KCRM_WEB_TEST_EMBEDDER", "fake"),
         vector_index="memory",
     )
     upgrade(settings.db_url)
