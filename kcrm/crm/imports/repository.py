@@ -1,14 +1,27 @@
-"""Every import query: bulk lookups in chunks and Core executemany writes."""
+"""Every import query: bulk lookups (one JSON parameter on SQLite) and executemany writes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Dialect, Row, Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Dialect,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from kcrm.core.audit import AuditLog
 from kcrm.core.db import UTCDateTime
@@ -17,6 +30,7 @@ from kcrm.crm.customers.models import Customer
 from kcrm.crm.orders.models import OrderLine
 
 T = TypeVar("T")
+_Column = ColumnElement[Any] | QueryableAttribute[Any]
 # Well under SQLite's bound-parameter limit, and small enough for PostgreSQL plans.
 CHUNK = 900
 
@@ -40,15 +54,26 @@ def import_cache(session: Session) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
-def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+def _chunks(session: Session, values: Iterable[T]) -> Iterator[list[T]]:
+    # SQLite takes the keys as one JSON parameter (see _in), so needs no chunks.
+    size = 1 << 30 if session.get_bind().dialect.name == "sqlite" else CHUNK
     chunk: list[T] = []
     for value in values:
         chunk.append(value)
-        if len(chunk) == CHUNK:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def _in(session: Session, column: _Column, keys: list[Any]) -> ColumnElement[bool]:
+    """`column IN keys`; on SQLite one JSON parameter, since SQLAlchemy's expansion of a
+    900-value IN costs several times the lookup itself."""
+    if session.get_bind().dialect.name != "sqlite":
+        return column.in_(keys)
+    values = func.json_each(json.dumps(keys)).table_valued("value")
+    return column.in_(select(values.c.value))
 
 
 def rows_by_external_id(
@@ -57,16 +82,19 @@ def rows_by_external_id(
     """Rows (id, external_id, *columns) of `table` whose external_id is in `keys`."""
     selected = [table.c.id, table.c.external_id, *(table.c[name] for name in columns)]
     found: list[Row[Any]] = []
-    for chunk in _chunks(set(keys)):
-        found.extend(session.execute(select(*selected).where(table.c.external_id.in_(chunk))))
+    for chunk in _chunks(session, set(keys)):
+        statement = select(*selected).where(_in(session, table.c.external_id, chunk))
+        found.extend(session.execute(statement))
     return found
 
 
 def holders(session: Session, table: Table, column: str, values: Iterable[str]) -> dict[str, Any]:
     """For a unique column, which external_id already holds each value."""
     result: dict[str, Any] = {}
-    for chunk in _chunks(set(values)):
-        statement = select(table.c[column], table.c.external_id).where(table.c[column].in_(chunk))
+    for chunk in _chunks(session, set(values)):
+        statement = select(table.c[column], table.c.external_id).where(
+            _in(session, table.c[column], chunk)
+        )
         result.update(dict(session.execute(statement).all()))
     return result
 
@@ -74,8 +102,10 @@ def holders(session: Session, table: Table, column: str, values: Iterable[str]) 
 def customer_ids(session: Session, external_ids: Iterable[str]) -> dict[str, int]:
     """Customer ids by external id (soft-deleted customers too: ERP history refers to them)."""
     result: dict[str, int] = {}
-    for chunk in _chunks(set(external_ids)):
-        statement = select(Customer.external_id, Customer.id).where(Customer.external_id.in_(chunk))
+    for chunk in _chunks(session, set(external_ids)):
+        statement = select(Customer.external_id, Customer.id).where(
+            _in(session, Customer.external_id, chunk)
+        )
         result.update({ext: id_ for ext, id_ in session.execute(statement) if ext})
     return result
 
@@ -83,8 +113,8 @@ def customer_ids(session: Session, external_ids: Iterable[str]) -> dict[str, int
 def product_ids(session: Session, skus: Iterable[str]) -> dict[str, int]:
     """Product ids by SKU."""
     result: dict[str, int] = {}
-    for chunk in _chunks(set(skus)):
-        statement = select(Product.sku, Product.id).where(Product.sku.in_(chunk))
+    for chunk in _chunks(session, set(skus)):
+        statement = select(Product.sku, Product.id).where(_in(session, Product.sku, chunk))
         result.update(dict(session.execute(statement).all()))
     return result
 
@@ -92,7 +122,7 @@ def product_ids(session: Session, skus: Iterable[str]) -> dict[str, int]:
 def order_lines(session: Session, order_ids: Iterable[int]) -> list[Row[Any]]:
     """(order_id, product_id, sku, quantity, unit_price) of these orders, in line order."""
     found: list[Row[Any]] = []
-    for chunk in _chunks(set(order_ids)):
+    for chunk in _chunks(session, set(order_ids)):
         statement = (
             select(
                 OrderLine.order_id,
@@ -101,7 +131,7 @@ def order_lines(session: Session, order_ids: Iterable[int]) -> list[Row[Any]]:
                 OrderLine.quantity,
                 OrderLine.unit_price,
             )
-            .where(OrderLine.order_id.in_(chunk))
+            .where(_in(session, OrderLine.order_id, chunk))
             .order_by(OrderLine.order_id, OrderLine.id)
         )
         found.extend(session.execute(statement))
@@ -202,8 +232,8 @@ def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
 def delete_order_lines(session: Session, order_ids: Iterable[int]) -> None:
     """Remove the lines of these orders (before writing their new lines)."""
-    for chunk in _chunks(set(order_ids)):
-        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(chunk)))
+    for chunk in _chunks(session, set(order_ids)):
+        session.execute(delete(OrderLine).where(_in(session, OrderLine.order_id, chunk)))
 
 
 def write_audit(session: Session, row: dict[str, Any]) -> None:
