@@ -167,6 +167,14 @@ def login(page: Page, user: str, *, lang: str | None = None) -> None:
     page.wait_for_url(re.compile(r".*/(agent|km|admin|chat)\b.*"))
 
 
+def assert_fits_width(page: Page) -> None:
+    """The page needs no horizontal scrolling at its viewport's width."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{width} px wide at a {viewport['width']} px viewport"
+
+
 def shot(page: Page, name: str) -> Path:
     """Save a screenshot of the whole page as docs/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

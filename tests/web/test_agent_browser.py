@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import login, shot
+from tests.web.conftest import assert_fits_width, login, shot
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +22,7 @@ def _open_demo_complaint(page: Page) -> None:
     expect(rows.first).to_be_visible()
     for kind in page.locator("[data-testid=queue] tbody tr td:nth-child(4)").all_inner_texts():
         assert kind == "投诉"
+    assert_fits_width(page)
     shot(page, "agent-queue")
     rows.first.locator("a").click()
     page.wait_for_url(re.compile(r"/agent/tickets/\d+$"))
@@ -42,6 +43,7 @@ class TestAgentJourney:
         expect(citations.first).to_be_visible()
         expect(page.get_by_test_id("sources").locator("li").first).to_be_visible()
         expect(page.get_by_test_id("alternatives").locator("li")).to_have_count(2)
+        assert_fits_width(page)
         shot(page, "agent-ticket-suggestion")
 
         with page.context.expect_page() as opened:
@@ -93,4 +95,5 @@ class TestEnglishAgent:
         page.click("#send-edit")
         expect(page.locator("#assist-status")).to_contain_text("edited reply was sent")
         expect(page.get_by_test_id("conversation")).to_contain_text("your return is approved")
+        assert_fits_width(page)
         shot(page, "agent-ticket-en")

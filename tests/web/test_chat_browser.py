@@ -9,14 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import login, shot
+from tests.web.conftest import assert_fits_width, login, shot
 
 pytestmark = pytest.mark.slow
-
-
-def _no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the page is {width} px wide at a 375 px viewport"
 
 
 class TestCustomerChat:
@@ -30,7 +25,7 @@ class TestCustomerChat:
         expect(answer).to_contain_text("SO-2026-00721")
         expect(answer).to_contain_text("已发货")
         expect(answer.get_by_test_id("citations")).to_contain_text("SO-2026-00721")
-        _no_horizontal_scroll(phone)
+        assert_fits_width(phone)
         shot(phone, "chat-order-status-375")
 
         phone.get_by_test_id("human").click()
@@ -39,7 +34,7 @@ class TestCustomerChat:
         expect(handoff).to_contain_text(re.compile(r"工单号 #\d+"))
         ticket = re.search(r"#(\d+)", handoff.inner_text())
         assert ticket is not None
-        _no_horizontal_scroll(phone)
+        assert_fits_width(phone)
         shot(phone, "chat-handoff-375")
 
         # The handoff survives a reload: the page restores the session and its state.
