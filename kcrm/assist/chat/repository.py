@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kcrm.assist.chat.models import ChatMessage, ChatSession, ChatStatus
@@ -33,8 +33,17 @@ def add(session: Session, row: ChatSession | ChatMessage) -> None:
 
 
 def session_counts(session: Session, *, since: datetime | None = None) -> tuple[int, int]:
-    """(all, handed off) chat sessions started since a moment (ever when None)."""
-    handed = func.count().filter(ChatSession.status == ChatStatus.handed_off)
+    """(all, handed over) chat sessions started since a moment (ever when None).
+
+    A session counts as handed over when a ticket took it or any reply handed it to a
+    person: an anonymous visitor told to leave an email was not helped by the chat either.
+    """
+    handed_message = (
+        select(ChatMessage.id)
+        .where(ChatMessage.session_id == ChatSession.id, ChatMessage.handoff.is_(True))
+        .exists()
+    )
+    handed = func.count().filter(or_(ChatSession.status == ChatStatus.handed_off, handed_message))
     query = select(func.count(), handed).select_from(ChatSession)
     if since is not None:
         query = query.where(ChatSession.created_at >= since)

@@ -36,11 +36,9 @@ def articles_covering(session: Session, skus: Sequence[str]) -> Sequence[Article
 
 
 def _review_filter(today: date) -> Any:
-    overdue = and_(Article.review_by.is_not(None), Article.review_by < today)
-    stale = or_(Article.stale_reason.is_not(None), overdue)
     return or_(
         Article.status == ArticleStatus.in_review,
-        and_(Article.status == ArticleStatus.published, stale),
+        stale_filter(today),
         and_(Article.status == ArticleStatus.draft, Article.duplicate_of_id.is_not(None)),
     )
 
@@ -52,6 +50,36 @@ def review_queue(
     query = select(Article).where(_review_filter(today))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     ordered = query.order_by(Article.updated_at, Article.id)
+    items = session.scalars(ordered.limit(params.limit).offset(params.offset)).all()
+    return items, int(total)
+
+
+def stale_filter(today: date) -> Any:
+    """Published articles past their review date or flagged by a product change."""
+    overdue = and_(Article.review_by.is_not(None), Article.review_by < today)
+    stale = or_(Article.stale_reason.is_not(None), overdue)
+    return and_(Article.status == ArticleStatus.published, stale)
+
+
+def article_page(
+    session: Session,
+    params: PageParams,
+    *,
+    status: str | None,
+    language: str | None,
+    stale_only: bool,
+    today: date,
+) -> tuple[Sequence[Article], int]:
+    """One page of articles by status and language, optionally only stale ones, newest first."""
+    query = select(Article)
+    if status:
+        query = query.where(Article.status == status)
+    if language:
+        query = query.where(Article.language == language)
+    if stale_only:
+        query = query.where(stale_filter(today))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(Article.updated_at.desc(), Article.id.desc())
     items = session.scalars(ordered.limit(params.limit).offset(params.offset)).all()
     return items, int(total)
 

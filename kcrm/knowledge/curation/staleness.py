@@ -81,3 +81,20 @@ def review_queue(
     today = today or utcnow().date()
     articles, total = repository.review_queue(session, params, today=today)
     return [ReviewItem(a, reasons(a, today=today)) for a in articles], total
+
+
+def list_articles(
+    session: Session,
+    *,
+    params: PageParams,
+    status: str | None = None,
+    language: str | None = None,
+    stale_only: bool = False,
+    today: date | None = None,
+) -> tuple[list[ReviewItem], int]:
+    """One page of articles by status and language, each with its review reasons."""
+    today = today or utcnow().date()
+    articles, total = repository.article_page(
+        session, params, status=status, language=language, stale_only=stale_only, today=today
+    )
+    return [ReviewItem(a, reasons(a, today=today)) for a in articles], total

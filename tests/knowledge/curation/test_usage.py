@@ -163,6 +163,25 @@ class TestOverview:
         assert result.deflection_rate == 0.75
         assert result.handoff_reasons == {"asked_for_human": 1}
 
+    def test_a_handoff_reply_without_a_ticket_is_not_deflected(self, session: Session) -> None:
+        anonymous = ChatSession(token_hash="a" * 64)
+        helped = ChatSession(token_hash="b" * 64)
+        session.add_all([anonymous, helped])
+        session.flush()
+        session.add(
+            ChatMessage(
+                session_id=anonymous.id,
+                role=ChatRole.assistant,
+                text="-",
+                handoff=True,
+                handoff_reason="low_confidence",
+            )
+        )
+        session.add(ChatMessage(session_id=helped.id, role=ChatRole.assistant, text="answer"))
+        session.flush()
+        result = overview.overview(session)
+        assert (result.chat_sessions, result.handed_off, result.deflection_rate) == (2, 1, 0.5)
+
     def test_no_chat_sessions_gives_clear_zeros(self, session: Session) -> None:
         result = overview.overview(session)
         assert (result.chat_sessions, result.deflection_rate, result.handoff_reasons) == (
