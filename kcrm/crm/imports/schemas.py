@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from pydantic import Field
 
@@ -50,3 +51,18 @@ class ImportReport(Schema):
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row=row, field=field, reason=reason))
+
+
+class ImportJobRead(Schema):
+    id: str
+    kind: ImportKind
+    source: str | None
+    state: str = Field(description="running, committing, done or failed")
+    size: int = Field(description="Bytes in the uploaded file")
+    read: int = Field(description="Bytes the parser has consumed so far")
+    rows: int = Field(description="Rows read so far")
+    fraction: float = Field(description="Share of the file consumed (1.0 when finished)")
+    error: str | None = None
+    report: ImportReport | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
