@@ -104,6 +104,12 @@ class TestKnowledgePages:
         assert set(statuses) == {"Published"}
         shot(page, "km-articles")
 
+        page.select_option("#auto-drafts select[name=days]", "365")
+        page.click("#auto-drafts button[type=submit]")
+        page.wait_for_url(re.compile(r"status=draft"))
+        drafted = page.locator("[data-testid=articles] tbody td:first-child", has_text="KB-D")
+        expect(drafted.first).to_be_visible()
+
         page.goto("/km/usage")
         expect(page.get_by_test_id("rate-deflection")).to_contain_text("%")
         expect(page.get_by_test_id("rate-acceptance")).to_contain_text("%")

@@ -2,7 +2,7 @@
 // queue's verdicts and turning a gap cluster into a draft, all through the JSON API.
 "use strict";
 (function () {
-  const { api, msg } = window.kcrm;
+  const { api, msg, status } = window.kcrm;
   const $ = (id) => document.getElementById(id);
   const line = $("km-status");
 
@@ -76,10 +76,25 @@
     }
   }
 
+  function setupAutoDrafts(form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const days = Number(new FormData(form).get("days"));
+      const drafts = await run(() => api("POST", "/knowledge/drafts/auto", { days }));
+      if (drafts) {
+        // Each draft links back to its tickets; a possible duplicate waits in the review queue.
+        status(line, msg("js.km.drafted", { n: drafts.length }), "ok");
+        if (drafts.length) setTimeout(() => { location.href = "/km/articles?status=draft"; }, 800);
+      }
+    });
+  }
+
   const editor = $("editor");
   if (editor) setupEditor(editor);
   const queue = document.querySelector("[data-testid=review-queue]");
   if (queue) setupReview(queue);
   const gaps = document.querySelector("[data-testid=gap-clusters]");
   if (gaps) setupGaps(gaps);
+  const autoDrafts = $("auto-drafts");
+  if (autoDrafts) setupAutoDrafts(autoDrafts);
 })();
