@@ -177,6 +177,12 @@ def write_section(results: dict[str, Any], path: Path) -> None:
         f"{results['load']:.1f} (the machine is shared, so wall",
         "rows/s understates the code; CPU seconds are this process's own).",
         "",
+        "The import path: a validation fast path compiled from the pydantic row models",
+        "(`kcrm/crm/imports/fast.py`; pydantic still judges and words every doubtful row), XML",
+        "read straight from expat with DTDs refused, references resolved from one dict per",
+        "batch, lookups with one `json_each` parameter, column-wise `executemany` inserts, and a",
+        "256 MB SQLite page cache for the import's connection (WAL, synchronous=NORMAL as always).",
+        "",
         "| import | format | rows | seconds | rows/s | CPU s | rows per CPU s |",
         "| --- | --- | --- | --- | --- | --- | --- |",
         *(
@@ -194,21 +200,28 @@ def write_section(results: dict[str, Any], path: Path) -> None:
             f"p50 {c360['p50_ms']:.2f} ms, p95 {c360['p95_ms']:.2f} ms.",
             "",
         ]
-    slow = [
-        r["kind"]
-        for r in results["imports"]
-        if r["rows"] >= 1000 and r["rows"] < 20_000 * r["seconds"]
-    ]
-    lines += [
-        "Targets (issue 2): import >= 20k rows/s on SQLite, customer-360 p95 <= 20 ms. "
-        + (f"Below target at wall-clock here: {', '.join(sorted(set(slow)))}." if slow else "Met."),
-        "",
-    ]
+    lines += [*_verdict(results), ""]
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
     section = re.compile(r"## CRM scale\n.*?(?=\n## |\Z)", re.S)
     new = "\n".join(lines)
     text = section.sub(new, text) if section.search(text) else text.rstrip("\n") + "\n\n" + new
     path.write_text(text, encoding="utf-8")
+
+
+def _verdict(results: dict[str, Any]) -> list[str]:
+    """The target line: by wall clock here, and by rows per CPU second."""
+    big = [r for r in results["imports"] if r["rows"] >= 1000]
+    slow_wall = [f"{r['kind']} {r['format']}" for r in big if r["rows"] < 20_000 * r["seconds"]]
+    slow_cpu = [f"{r['kind']} {r['format']}" for r in big if r["rows"] < 20_000 * r["cpu"]]
+    c360 = results.get("c360") or {}
+    p95 = c360.get("p95_ms")
+    return [
+        "Targets (issue 2): import >= 20k rows/s on SQLite, customer-360 p95 <= 20 ms.",
+        f"Import below target at wall clock here: {', '.join(slow_wall) or 'none'};",
+        f"below 20k rows per CPU second: {', '.join(slow_cpu) or 'none'}.",
+        f"Customer 360 p95 {'within' if p95 is not None and p95 <= 20 else 'over'} target"
+        f" at load {results['load']:.1f}.",
+    ]
 
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
