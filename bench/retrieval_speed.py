@@ -161,7 +161,11 @@ def write_section(
         "corpus in the in-memory vector index, on the shared 2-core machine; half the queries",
         "carry a customer id. Above 50k chunks the dense search scans 24 inverted lists of",
         "sqrt(n) (see docs/quality.md for its recall). The query embedding is not in these",
-        "timings (a random embedder answers); it is timed on its own below.",
+        "timings (a random embedder answers); it is timed on its own below, and a search from",
+        "text costs both. CPU ms/query is this process's CPU time over all queries divided by",
+        "their number: on a loaded machine it is the better guide, since wall time there counts",
+        "the time other processes hold the cores. RSS is resident memory after the queries;",
+        "peak includes the transient copy made while the inverted lists are built.",
         f"Load average (1, 5, 15 min) during the run: {load}.",
         "",
         "| chunks | p50 ms | p95 ms | CPU ms/query | RSS MiB | peak RSS MiB | build s "
