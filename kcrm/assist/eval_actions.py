@@ -58,6 +58,7 @@ class Resources:
     cases: dict[int, ResolvedCase]
     vectors: dict[str, NDArray[np.float32]]
     train: list[Example]
+    hybrid: bool = False  # similar tickets by the hybrid search instead of BM25 alone
 
 
 def _ticket_rows(dialogue: Dialogue, ticket_id: int, customer_id: int) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def prepared(
             texts = [e.conversation.context() for e in [*train_examples, *examples(test)]]
             texts += [s.context for c in cases.values() for s in c.steps]
             vectors = _context_vectors(settings, texts, context_model, log)
-            yield Resources(engine, flows, cases, vectors, train_examples)
+            yield Resources(engine, flows, cases, vectors, train_examples, retrieval == "hybrid")
         finally:
             db.dispose()
 
@@ -217,6 +218,7 @@ def kcrm(resources: Resources, test: Sequence[Example], settings: Settings) -> d
                 query,
                 k=settings.assist_neighbors_k,
                 load=lambda ids: {i: resources.cases[i] for i in ids if i in resources.cases},
+                hybrid=resources.hybrid,
             )
         votes = vote(e.conversation, searches[query], vectors, top=settings.assist_neighbor_votes)
         ranked = predict(

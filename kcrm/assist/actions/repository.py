@@ -40,6 +40,14 @@ def resolved_tickets(session: Session, ticket_ids: Sequence[int] | None = None) 
     return list(session.scalars(query.order_by(Ticket.id)))
 
 
+def resolved_tags(session: Session) -> dict[int, list[str]]:
+    """Every live resolved or closed ticket's tags, in one query (no id list to send)."""
+    query = select(Ticket.id, Ticket.tags).where(
+        Ticket.status.in_(DONE_STATUSES), Ticket.deleted_at.is_(None)
+    )
+    return {int(ticket_id): list(tags or ()) for ticket_id, tags in session.execute(query)}
+
+
 def resolved_action_logs(session: Session) -> dict[int, list[str]]:
     """Every resolved ticket's action labels in order, in one query."""
     query = (

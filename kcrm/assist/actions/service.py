@@ -40,7 +40,12 @@ TASK_TAG = "playbook:"
 
 def ticket_task(ticket: Ticket) -> str | None:
     """The playbook/task a ticket was tagged with (`playbook:<intent>`), if any."""
-    for tag in ticket.tags or ():
+    return tags_task(ticket.tags or ())
+
+
+def tags_task(tags: Sequence[str]) -> str | None:
+    """The playbook/task named by a `playbook:<intent>` tag, if any."""
+    for tag in tags:
         if tag.startswith(TASK_TAG) and len(tag) > len(TASK_TAG):
             return tag[len(TASK_TAG) :]
     return None
@@ -89,7 +94,7 @@ def load_cases(session: Session, ticket_ids: Sequence[int]) -> dict[int, Resolve
 def learn_flows(session: Session, *, order: int = 2) -> FlowStats:
     """Flow statistics from every resolved ticket's action log, per tagged task."""
     logs = repository.resolved_action_logs(session)
-    tasks = {t.id: ticket_task(t) for t in repository.resolved_tickets(session, list(logs))}
+    tasks = {i: tags_task(tags) for i, tags in repository.resolved_tags(session).items()}
     stats = FlowStats(order=order)
     for ticket_id, actions in logs.items():
         stats.add(tasks.get(ticket_id), actions)

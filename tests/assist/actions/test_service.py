@@ -62,6 +62,30 @@ class TestNextActions:
         assert by_action["escalate"].evidence[0].ref == "sla_breach"
         assert actions == sorted(actions, key=lambda a: -a.score)
 
+    def test_the_task_hint_changes_the_ranking(
+        self, session: Session, settings: Settings, knowledge: KnowledgeEngine
+    ) -> None:
+        # Same words and the same flow so far; only the playbook tag tells the two apart.
+        said = ("customer", "I need help with my reservation for Friday", None)
+        ids = [
+            make_resolved(
+                session, [said, ("agent", "", "ask_name"), ("agent", "", step)], tags=[tag]
+            ).id
+            for step, tag in [("cancel_room", "playbook:hotel_cancel")] * 3
+            + [("book_room", "playbook:hotel_book")] * 3
+        ]
+        index_resolutions(session, knowledge, ids, settings)
+        top = {}
+        for tag in ("playbook:hotel_cancel", "playbook:hotel_book"):
+            ticket = make_ticket(session, subject="Reservation", tags=[tag])
+            make_message(session, ticket, body=said[1])
+            make_action(session, ticket, "ask_name")
+            ranked = next_actions(session, engine=knowledge, ticket_id=ticket.id, settings=settings)
+            top[tag] = [a.action for a in ranked[:2]]
+        assert top["playbook:hotel_cancel"][0] == "cancel_room"
+        assert top["playbook:hotel_book"][0] == "book_room"
+        assert "book_room" not in top["playbook:hotel_cancel"]
+
     def test_an_unknown_ticket_is_not_found(
         self, session: Session, settings: Settings, knowledge: KnowledgeEngine
     ) -> None:
