@@ -7,7 +7,9 @@ savepoint is rolled back if anything was wrong: nothing from a bad file is ever 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import IO, Any
 
@@ -121,6 +123,22 @@ class _Run:
             self.report.changed_product_ids.extend([*ids, *(id_ for id_, _ in changed)])
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect the youngest GC generation every 100k allocations instead of 700 meanwhile.
+
+    An import allocates millions of short-lived dicts and lists without cycles (refcounting
+    frees them), and the default threshold spent 10-30% of an import's CPU in the collector
+    (a third of an XML feed's). Process-wide while it runs; restored after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _batches(
     records: Iterator[tuple[int, dict[str, Any]]],
 ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -160,7 +178,7 @@ def run(
     """Import one file; ImportFailed (400) or ImportConflict (409) leave the database as it was."""
     report = ImportReport(kind=kind, format=fmt, upsert=upsert)
     state = _Run(session, IMPORTERS[kind](), report)
-    with repository.import_cache(session), session.begin_nested():
+    with _fewer_collections(), repository.import_cache(session), session.begin_nested():
         for batch in _batches(parsers.read(stream, fmt, kind)):
             state.batch(batch)
             if progress is not None:
