@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 import kcrm.models  # noqa: F401
 from kcrm.api.app import create_app
@@ -92,7 +92,13 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 @pytest.fixture
 def app(settings: Settings, session: Session) -> FastAPI:
     """The app, its requests sharing the test's rolled-back session."""
-    app = create_app(settings, session_factory=lambda: session)
+
+    # Work the app runs in a unit of its own (a streamed chat reply, an import job) gets a
+    # session of its own on the test's connection: it sees the setup, the rollback undoes it.
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", info={"actor": "test"}
+    )
+    app = create_app(settings, session_factory=factory)
 
     def _session() -> Iterator[Session]:
         # Setup data is released from its savepoint first, so a failing request rolls back

@@ -59,7 +59,9 @@ def get_generator(request: Request) -> Generator:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 GeneratorDep = Annotated[Generator, Depends(get_generator)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client that got its 201 finds
+# what it created on its next request (the default "request" scope commits afterwards).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 KnowledgeDep = Annotated[KnowledgeEngine, Depends(get_knowledge)]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -27,6 +26,7 @@ from kcrm.assist.chat.schemas import (
     ChatSessionCreated,
     ChatSessionRead,
 )
+from kcrm.core.db import unit_of_work
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 
@@ -81,6 +81,7 @@ class Pending:
 
 
 def pending_message(
+    request: Request,
     session: SessionDep,
     knowledge: KnowledgeDep,
     generator: GeneratorDep,
@@ -92,16 +93,26 @@ def pending_message(
 ) -> Pending:
     """Check the session (404 before anything streams); the answer is made when asked for."""
     chat = chat_service.get(session, session_id=session_id, principal=principal, token=token)
-    make = partial(
-        chat_service.post_message,
-        session,
-        knowledge,
-        generator,
-        settings=settings,
-        chat=chat,
-        principal=principal,
-        text=data.text,
-    )
+    factory = request.app.state.session_factory
+    actor = str(session.info.get("actor", "system"))
+
+    def make() -> ChatReply:
+        # Its own unit of work: a streamed reply is made after the request's session has
+        # committed and closed, and it must be stored before the stream's last event.
+        with unit_of_work(factory, actor=actor) as work:
+            current = chat_service.get(
+                work, session_id=session_id, principal=principal, token=token
+            )
+            return chat_service.post_message(
+                work,
+                knowledge,
+                generator,
+                settings=settings,
+                chat=current,
+                principal=principal,
+                text=data.text,
+            )
+
     return Pending(chat_service.opening(chat, data.text), make)
 
 

@@ -11,18 +11,10 @@
   const KEY = "kcrm-chat-" + root.dataset.customer;
   let chat = JSON.parse(sessionStorage.getItem(KEY) || "null");
   let busy = false;
-  let createdAt = 0;
 
-  // The API commits after it has answered, so a session used a moment after its 201 can
-  // still be invisible: a 404 within two seconds of creating it is retried once.
-  async function postStream(session, question) {
+  function postStream(session, question) {
     const url = "/chat/sessions/" + session.id + "/messages/stream";
-    let response = await send("POST", url, { text: question }, headers());
-    if (response.status === 404 && Date.now() - createdAt < 2000) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      response = await send("POST", url, { text: question }, headers());
-    }
-    return response;
+    return send("POST", url, { text: question }, headers());
   }
 
   function headers() {
@@ -31,7 +23,6 @@
 
   async function ensureSession() {
     if (chat) return chat;
-    createdAt = Date.now();
     const created = await api("POST", "/chat/sessions", {});
     chat = { id: created.id, token: root.dataset.customer === "yes" ? null : created.token };
     sessionStorage.setItem(KEY, JSON.stringify(chat));
