@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from kcrm.api.app import create_app
 from kcrm.assist.chat.models import ChatMessage, ChatSession
-from kcrm.config import Environment, Settings
+from kcrm.config import Settings
 from kcrm.core.db import Base, make_session_factory
-from tests.conftest import TEST_SECRET
 
 Message = dict[str, Any]
 
@@ -36,17 +35,10 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def real_app(tmp_path: Path, db_url: str) -> FastAPI:
+def real_app(settings: Settings, db_url: str) -> FastAPI:
     """The app on its own database, committing for real."""
-    settings = Settings(
-        env=Environment.test,
-        data_dir=tmp_path / "var",
-        database_url=db_url,
-        secret_key=TEST_SECRET,
-        embedder="fake",
-        vector_index="memory",
-    )
-    return create_app(settings, session_factory=make_session_factory(create_engine(db_url)))
+    own = settings.model_copy(update={"database_url": db_url})
+    return create_app(own, session_factory=make_session_factory(create_engine(db_url)))
 
 
 def count(db_url: str, model: type[Base]) -> int:
