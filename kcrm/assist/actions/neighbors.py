@@ -63,9 +63,14 @@ class NeighborVote:
 
 
 def problem_query(conversation: Conversation) -> str:
-    """The search text for similar tickets: what the customer first asked."""
+    """The search text for similar tickets: the playbook/task and what the customer first asked.
+
+    The task's words match the action labels in resolution documents' action logs, so tickets
+    of the same playbook rank first.
+    """
     asked = [t.text for t in conversation.turns if t.speaker == "customer" and t.text]
-    return " ".join(asked[:2])[:QUERY_CHARS]
+    task = (conversation.task or "").replace("_", " ")
+    return " ".join([task, *asked[:2]]).strip()[:QUERY_CHARS]
 
 
 def retrieve(

@@ -94,6 +94,10 @@ class TestProblemQuery:
         )
         assert problem_query(talk) == "my fridge is loud since Monday"
 
+    def test_the_task_leads_the_query(self) -> None:
+        talk = Conversation(turns=(Turn("customer", "hi"),), task="bank_balance")
+        assert problem_query(talk) == "bank balance hi"
+
 
 class TestRetrieve:
     def test_similar_resolved_tickets_come_back_as_cases(
