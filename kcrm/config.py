@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     chat_rate_window_seconds: float = 60.0
     # Next best actions (kcrm/assist/actions; tuned on a STAR dev split, docs/quality.md).
     assist_playbooks_path: Path = Path("corpus/playbooks.yaml")
-    assist_neighbors_k: int = 100  # similar resolved tickets retrieved
+    assist_neighbors_k: int = 300  # similar resolved tickets retrieved
     assist_neighbor_votes: int = 10  # closest past steps that vote
     assist_flow_order: int = 2  # actions of history the flow statistics condition on
     assist_weights: dict[str, float] = {
