@@ -95,6 +95,9 @@ def pending_message(
     chat = chat_service.get(session, session_id=session_id, principal=principal, token=token)
     factory = request.app.state.session_factory
     actor = str(session.info.get("actor", "system"))
+    # Release what this request wrote so far (an API key's last use): SQLite has one writer,
+    # and the reply's own unit of work below must not wait on it.
+    session.commit()
 
     def make() -> ChatReply:
         # Its own unit of work: a streamed reply is made after the request's session has
