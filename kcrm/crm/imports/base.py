@@ -30,6 +30,10 @@ class Importer:
     unique: ClassVar[str | None] = None
     # Columns an insert must fill that the file does not carry.
     insert_defaults: ClassVar[dict[str, Any]] = {}
+    # Tables the kind writes besides `table`, and the columns its own queries read rows by:
+    # while a large import runs, other indexes may be rebuilt at the end (see bulk.py).
+    also_writes: ClassVar[tuple[Table, ...]] = ()
+    read_by: ClassVar[frozenset[str]] = frozenset({"external_id"})
     # Whether new ids are read back (order lines and the changed-product list need them).
     needs_ids: ClassVar[bool] = True
 

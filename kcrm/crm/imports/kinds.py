@@ -31,6 +31,9 @@ ORDER_COLUMNS = (
     "shipping_address",
 )
 
+# The order of each line tuple that `resolve` makes.
+LINE_COLUMNS = ("product_id", "sku", "quantity", "unit_price")
+
 
 class CustomerImporter(Importer):
     table = table_of(Customer)
@@ -77,6 +80,8 @@ class OrderImporter(Importer):
     table = table_of(Order)
     columns = ORDER_COLUMNS
     unique = "number"
+    also_writes = (table_of(OrderLine),)
+    read_by = frozenset({"external_id", "order_id"})
 
     def __init__(self) -> None:
         self._customers: dict[str, int] = {}
@@ -137,7 +142,7 @@ class OrderImporter(Importer):
     def insert(self, session: Session, rows: list[Values]) -> list[int]:
         """Write new orders, then their lines."""
         ids = super().insert(session, rows)
-        self._write_lines(session, zip(ids, rows, strict=True))
+        self._write_lines(session, list(zip(ids, rows, strict=True)))
         return ids
 
     def update(self, session: Session, rows: list[tuple[int, Values]]) -> None:
@@ -146,13 +151,12 @@ class OrderImporter(Importer):
         repository.delete_order_lines(session, [id_ for id_, _ in rows])
         self._write_lines(session, rows)
 
-    def _write_lines(self, session: Session, rows: Any) -> None:
-        records = [
-            {"order_id": id_, "product_id": p, "sku": s, "quantity": q, "unit_price": u}
-            for id_, values in rows
-            for p, s, q, u in values["_lines"]
-        ]
-        repository.insert_many(session, table_of(OrderLine), records)
+    def _write_lines(self, session: Session, rows: list[tuple[int, Values]]) -> None:
+        lines = [(id_, *line) for id_, values in rows for line in values["_lines"]]
+        if lines:
+            columns = zip(("order_id", *LINE_COLUMNS), zip(*lines, strict=True), strict=True)
+            table = table_of(OrderLine)
+            repository.insert_columns(session, table, {k: list(v) for k, v in columns})
 
 
 IMPORTERS: dict[ImportKind, type[Importer]] = {

@@ -46,13 +46,29 @@ def _clean(record: dict[str, Any]) -> dict[str, Any]:
 
 def _read_csv(stream: IO[bytes]) -> Iterator[Record]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text)
-    for number, row in enumerate(reader, start=1):
-        if None in row:  # more cells than header columns
-            yield number, {"__extra__": row.pop(None), **_clean(row)}
-        else:
-            yield number, _clean(row)
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is not None:
+        yield from _csv_records(header, reader)
     text.detach()
+
+
+def _csv_records(header: list[str], reader: Iterator[list[str]]) -> Iterator[Record]:
+    """What csv.DictReader and `_clean` give, built in one comprehension per row."""
+    if len(set(header)) < len(header):
+        # A repeated column name: DictReader's last-one-wins, missing cells included.
+        for number, row in enumerate(filter(None, reader), start=1):
+            record = dict(zip(header, row, strict=False)) | dict.fromkeys(header[len(row) :])
+            yield number, _extra(header, row) | _clean(record)
+        return
+    width = len(header)
+    for number, row in enumerate(filter(None, reader), start=1):  # blank lines are skipped
+        record = {key: value for key, value in zip(header, row, strict=False) if value}
+        yield number, record if len(row) <= width else _extra(header, row) | record
+
+
+def _extra(header: list[str], row: list[str]) -> dict[str, Any]:
+    return {"__extra__": row[len(header) :]} if len(row) > len(header) else {}
 
 
 def _read_json(stream: IO[bytes]) -> Iterator[Record]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -52,6 +53,31 @@ def import_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
+def row_estimate(session: Session, table: Table) -> int:
+    """The table's highest id: its row count or more, read from the end of one index."""
+    return int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
+
+
+def drop_indexes(session: Session, names: Iterable[str]) -> list[str]:
+    """SQLite: drop these indexes where they exist; returns the statements that made them."""
+    statements = []
+    for name in names:
+        sql = session.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"),
+            {"name": name},
+        ).scalar()
+        if sql:
+            session.connection().exec_driver_sql(f'DROP INDEX "{name}"')
+            statements.append(str(sql))
+    return statements
+
+
+def create_indexes(session: Session, statements: Iterable[str]) -> None:
+    """Run CREATE INDEX statements read back by drop_indexes."""
+    for sql in statements:
+        session.connection().exec_driver_sql(sql)
 
 
 def _chunks(session: Session, values: Iterable[T]) -> Iterator[list[T]]:
@@ -146,23 +172,21 @@ def insert_rows(
     keys: Sequence[str],
     constants: dict[str, Any],
 ) -> list[int]:
-    """Insert many rows in one executemany; the new ids come back in row order."""
+    """Insert rows (`keys` of each plus `constants`); the new ids come back in row order."""
     if not rows:
         return []
-    ids = [r["external_id"] for r in rows]
     if session.connection().dialect.name == "sqlite":
-        # SQLite gives new rows max(rowid)+1, +2, ... and this transaction holds the only
-        # write lock, so the ids are known without reading them back (checked at both ends).
-        start = int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
-        insert_many(session, table, rows, keys=keys, constants=constants)
-        both_ends = rows_by_external_id(session, table, (), [ids[0], ids[-1]])
-        ends = {row.id: row.external_id for row in both_ends}
-        if ends == {start: ids[0], start + len(rows) - 1: ids[-1]}:
-            return list(range(start, start + len(rows)))
-    else:
-        insert_many(session, table, rows, keys=keys, constants=constants)
-    found = {row.external_id: row.id for row in rows_by_external_id(session, table, (), ids)}
-    return [found[key] for key in ids]
+        # This transaction holds SQLite's only write lock, so every id past the highest is
+        # free: the ids are given, not read back, and a clash would fail rather than mislabel.
+        start = row_estimate(session, table) + 1
+        ids = list(range(start, start + len(rows)))
+        insert_many(session, table, rows, keys=keys, constants=constants, ids=ids)
+        return ids
+    insert_many(session, table, rows, keys=keys, constants=constants)
+    external_ids = [r["external_id"] for r in rows]
+    stored = rows_by_external_id(session, table, (), external_ids)
+    found = {row.external_id: row.id for row in stored}
+    return [found[key] for key in external_ids]
 
 
 def insert_many(
@@ -170,46 +194,54 @@ def insert_many(
     table: Table,
     rows: list[dict[str, Any]],
     *,
-    keys: Sequence[str] | None = None,
-    constants: dict[str, Any] | None = None,
+    keys: Sequence[str],
+    constants: dict[str, Any],
+    ids: list[int] | None = None,
 ) -> None:
-    """Insert many rows: `keys` of each row (all of them by default) plus `constants`."""
-    if not rows:
+    """Insert `keys` of each row plus `constants` (and the given ids)."""
+    columns = {} if ids is None else {"id": ids}
+    columns.update({key: [r[key] for r in rows] for key in keys})
+    columns.update({key: [value] * len(rows) for key, value in constants.items()})
+    insert_columns(session, table, columns)
+
+
+def insert_columns(session: Session, table: Table, columns: dict[str, list[Any]]) -> None:
+    """Insert rows given column by column (lists of equal length)."""
+    if not any(columns.values()):
         return
-    keys = list(rows[0]) if keys is None else list(keys)
-    constants = constants or {}
     connection = session.connection()
     dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=[*keys, *constants])
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     order = compiled.positiontup
-    if dialect.name != "sqlite" or order is None or set(order) != {*keys, *constants}:
+    if dialect.name != "sqlite" or order is None or set(order) != set(columns):
         # insertmanyvalues is already fast elsewhere
-        session.execute(insert(table), [{k: r[k] for k in keys} | constants for r in rows])
+        rows = zip(*columns.values(), strict=True)
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
     # SQLAlchemy's per-row parameter handling costs more than SQLite's own insert: encode
     # column by column with the dialect's own bind processors and hand tuples to executemany.
-    columns = []
-    for key in order:
-        encode = _sqlite_encoder(table.c[key], dialect) or _same
-        if key in constants:
-            columns.append([encode(constants[key])] * len(rows))
-        else:
-            values = [r[key] for r in rows]
-            columns.append(values if encode is _same else list(map(encode, values)))
-    connection.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+    encoded = [_sqlite_encode(table.c[key], columns[key], dialect) for key in order]
+    connection.exec_driver_sql(str(compiled), list(zip(*encoded, strict=True)))
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _sqlite_encoder(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+def _sqlite_encode(column: Column[Any], values: list[Any], dialect: Dialect) -> list[Any]:
     if isinstance(column.type, UTCDateTime):
-        return _sqlite_datetime
-    return column.type.dialect_impl(dialect).bind_processor(dialect)
+        return _sqlite_datetimes(values)
+    encode = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return values if encode is None else list(map(encode, values))
 
 
 _STORED = "%04d-%02d-%02d %02d:%02d:%02d.%06d"  # SQLAlchemy's SQLite DATETIME storage format
+
+
+def _sqlite_datetimes(values: list[datetime | None]) -> list[str | None]:
+    # UTC values (nearly all) formatted inline; a call per value cost as much as the format.
+    return [
+        _STORED % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+        if v is not None and v.tzinfo is UTC
+        else _sqlite_datetime(v)
+        for v in values
+    ]
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

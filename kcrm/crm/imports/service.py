@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kcrm.core.db import utcnow
 from kcrm.core.events import emit
-from kcrm.crm.imports import parsers, repository, rows
+from kcrm.crm.imports import bulk, parsers, repository, rows
 from kcrm.crm.imports.base import Importer, Numbered
 from kcrm.crm.imports.exceptions import ImportConflict, ImportFailed
 from kcrm.crm.imports.kinds import IMPORTERS
@@ -39,6 +39,8 @@ class _Run:
         self.seen: dict[str, set[str]] = {"external_id": set()}
         if importer.unique:
             self.seen[importer.unique] = set()
+        tables = (importer.table, *importer.also_writes)
+        self.indexes = bulk.DeferredIndexes(session, tables, importer.read_by)
 
     @property
     def clean(self) -> bool:
@@ -118,6 +120,7 @@ class _Run:
         ids = self.importer.insert(self.session, new)
         self.importer.update(self.session, changed)
         self.report.created += len(new)
+        self.indexes.wrote(len(new))
         self.report.updated += len(changed)
         if self.report.kind == ImportKind.products:
             self.report.changed_product_ids.extend([*ids, *(id_ for id_, _ in changed)])
@@ -177,8 +180,8 @@ def run(
 ) -> ImportReport:
     """Import one file; ImportFailed (400) or ImportConflict (409) leave the database as it was."""
     report = ImportReport(kind=kind, format=fmt, upsert=upsert)
-    state = _Run(session, IMPORTERS[kind](), report)
     with _fewer_collections(), repository.import_cache(session), session.begin_nested():
+        state = _Run(session, IMPORTERS[kind](), report)
         for batch in _batches(parsers.read(stream, fmt, kind)):
             state.batch(batch)
             if progress is not None:
@@ -187,6 +190,7 @@ def run(
             raise ImportFailed(report)
         if report.conflicts:
             raise ImportConflict(report)
+        state.indexes.restore()
         if report.created or report.updated:
             _audit(session, report, source)
         if report.changed_product_ids:
