@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from kcrm.config import Settings
 from kcrm.knowledge.adapters import build_embedder, build_vector_index
@@ -124,6 +127,26 @@ class TestUseEmbedder:
         assert int(np.argmax(scores)) == 1
         assert docs.shape == (3, 512)
         assert np.linalg.norm(docs, axis=1) == pytest.approx(np.ones(3), abs=1e-5)
+
+    @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores")
+    def test_one_blas_thread_for_a_query_all_for_a_batch(
+        self, use: UseEmbedder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seen: list[int] = []
+        encode = use._model.encode
+
+        def spy(texts: list[str]) -> object:
+            blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+            seen.append(min(i["num_threads"] for i in blas))
+            return encode(texts)
+
+        monkeypatch.setattr(use._model, "encode", spy)
+        texts = [f"订单 {i} 什么时候发货" for i in range(use.small + 1)]
+        single = use.embed_query(texts[0])
+        batch = use.embed_documents(texts)
+        assert seen == [1, use.threads]
+        # The thread count changes the speed, never the vector.
+        assert batch[0] == pytest.approx(single, abs=1e-5)
 
 
 class TestMinilmEmbedder:
