@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Speaker = Literal["customer", "agent", "system"]
+QUESTION_MESSAGES = 2
+MAX_QUESTION_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,13 @@ class Conversation:
 def context_text(texts: Sequence[str], size: int = 3) -> str:
     """The last `size` non-empty texts joined: the same string for a dialogue and a ticket."""
     return "\n".join([t for t in texts if t][-size:])
+
+
+def ticket_question(subject: str, said: Sequence[str]) -> str:
+    """What a ticket asks: its subject and the customer's latest public messages.
+
+    Suggestions search with it and next actions match playbooks with it, so the model embeds
+    it once (the embedding cache serves the second).
+    """
+    texts = [text.strip() for text in said]
+    return "\n".join([subject, *texts[-QUESTION_MESSAGES:]])[:MAX_QUESTION_CHARS]

@@ -146,12 +146,14 @@ def match(
     embedder: Embedder | None = None,
     limit: int = 3,
     min_score: float = 0.35,
+    text: str | None = None,
 ) -> list[PlaybookMatch]:
-    """The playbooks that fit: a known task/intent first, else triggers plus similarity."""
+    """The playbooks that fit: a known task/intent first, else triggers plus similarity
+    with `text` (by default everything the customer said)."""
     for playbook in playbooks:
         if conversation.task in (playbook.id, playbook.intent):
             return [PlaybookMatch(playbook, 1.0, f"the ticket follows playbook {playbook.id}")]
-    text = conversation.customer_text
+    text = conversation.customer_text if text is None else text
     matches = []
     for playbook, similarity in zip(
         playbooks, _similarities(embedder, text, playbooks), strict=True

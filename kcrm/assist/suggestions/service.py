@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kcrm.assist.actions import service as action_service
+from kcrm.assist.actions.conversation import ticket_question
 from kcrm.assist.gaps import service as gap_service
 from kcrm.assist.grounding import mask_pii, passages_from_hits
 from kcrm.assist.suggestions import context, repository
@@ -32,19 +33,17 @@ from kcrm.knowledge.engine import KnowledgeEngine
 from kcrm.knowledge.ports import Answer, Generator
 from kcrm.knowledge.retrieval import RetrievedHit
 
-QUERY_MESSAGES = 2
-MAX_QUERY_CHARS = 1000
 NEXT_ACTIONS = 5
 
 
 def question_for(session: Session, *, ticket: Ticket, principal: Principal) -> str:
     """What the customer asks: the subject and their latest public messages."""
     said = [
-        m.body.strip()
+        m.body
         for m in ticket_messages.list(session, ticket=ticket, principal=principal)
         if m.author_kind == AuthorKind.customer and not m.internal
     ]
-    return "\n".join([ticket.subject, *said[-QUERY_MESSAGES:]])[:MAX_QUERY_CHARS]
+    return ticket_question(ticket.subject, said)
 
 
 def retrieve(

@@ -96,6 +96,12 @@ class TestMatch:
     def test_unrelated_text_matches_nothing(self) -> None:
         assert match(_talk("good morning"), parse_playbooks(ONE)) == []
 
+    def test_a_given_text_is_matched_instead_of_the_customer_turns(self) -> None:
+        playbooks = parse_playbooks(ONE)
+        assert match(_talk("good morning"), playbooks) == []
+        (found,) = match(_talk("good morning"), playbooks, text="Tracking\ngood morning")
+        assert found.playbook.id == "PB-1"
+
 
 class TestNextStep:
     def test_the_step_after_the_last_done_one(self) -> None:

@@ -86,6 +86,15 @@ class TestNextActions:
         assert top["playbook:hotel_book"][0] == "book_room"
         assert "book_room" not in top["playbook:hotel_cancel"]
 
+    def test_the_subject_alone_can_match_a_playbook(
+        self, session: Session, settings: Settings, knowledge: KnowledgeEngine
+    ) -> None:
+        ticket = make_ticket(session, subject="Late delivery", kind=TicketKind.complaint)
+        make_message(session, ticket, body="Hello, any news on this?")
+        actions = next_actions(session, engine=knowledge, ticket_id=ticket.id, settings=settings)
+        refs = {e.ref for a in actions for e in a.evidence if e.kind == "playbook"}
+        assert any(ref.startswith("PB-002 ") for ref in refs)
+
     def test_an_unknown_ticket_is_not_found(
         self, session: Session, settings: Settings, knowledge: KnowledgeEngine
     ) -> None:
