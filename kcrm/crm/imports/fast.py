@@ -288,80 +288,99 @@ def _decimal_shape(info: FieldInfo) -> tuple[Any, int]:
     return shape.fullmatch, 10 ** (digits - places)
 
 
-def _inline(plan: _Plan, record: dict[str, Any], out: dict[str, Any]) -> bool:
-    """Check the plain fields in place; False when pydantic must decide."""
-    get = record.get
-    for name, low, high, search in plan.strings:
-        value = get(name, _MISSING)
-        if value is _MISSING:
-            continue
-        # Padding, nulls and non-strings are pydantic's to judge.
-        if type(value) is not str or value.strip() != value or not low <= len(value) <= high:
-            return False
-        if search is not None and search(value) is None:
-            return False
-    for name, values in plan.enums:
-        value = get(name, _MISSING)
-        if value is not _MISSING and (type(value) is not str or value not in values):
-            return False
-    for name, ge, le in plan.ints:
-        value = get(name, _MISSING)
-        if value is _MISSING:
-            continue
-        if type(value) is str and value.isascii() and value.isdigit():
-            value = out[name] = int(value)
-        if type(value) is not int or not ge <= value <= le:
-            return False
-    for name, fullmatch, limit in plan.decimals:
-        value = get(name, _MISSING)
-        if value is _MISSING:
-            continue
-        if type(value) is str and fullmatch(value):
-            out[name] = Decimal(value)
-        elif type(value) is int and 0 <= value < limit:
-            out[name] = Decimal(value)
-        else:
-            return False
-    for name in plan.datetimes:
-        value = get(name, _MISSING)
-        if value is not _MISSING:
-            value = out[name] = _datetime_check(value)
-            if value is SLOW:
-                return False
-    return True
+def _source(plan: _Plan) -> tuple[list[str], dict[str, Any]]:
+    """The checks of one model as straight-line code, and the objects that code refers to.
+
+    One function per model, as dataclasses and attrs generate theirs: the hot loop then runs
+    no loop over fields, tuple unpacking or call per field. Every check returns None (so
+    pydantic decides) where the closures it replaced returned SLOW.
+    """
+    refs: dict[str, Any] = {"MISSING": _MISSING, "SLOW": SLOW, "Decimal": Decimal}
+    refs |= {"iso": _ISO_DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat}
+
+    def ref(value: Any) -> str:
+        refs[f"r{len(refs)}"] = value
+        return f"r{len(refs) - 1}"
+
+    return [*_plain_code(plan, ref), *_parsed_code(plan, ref), *_finish_code(plan, ref)], refs
 
 
-def _finish(plan: _Plan, record: dict[str, Any], out: dict[str, Any]) -> bool:
-    """Defaults made by factories, fields with validators or nested shapes."""
-    for name, factory in plan.factories:
-        if name not in record:
-            out[name] = factory()
-    for name, field_check in plan.others:
-        if name in record:
-            value = out[name] = field_check(record[name])
-            if value is SLOW:
-                return False
-    try:
-        for name, functions in plan.afters:
-            if name in record:
-                for function in functions:
-                    out[name] = function(out[name])
-    except ValueError:
-        return False
-    return True
+def _plain_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
+    code: list[str] = []
+    for field, low, high, search in plan.strings:
+        test = f"type(v) is not str or v.strip() != v or not {low} <= len(v) <= {high}"
+        if search is not None:
+            test += f" or {ref(search)}(v) is None"
+        code += _when_present(field, [f"if {test}:", "    return None"])
+    for field, values in plan.enums:
+        test = f"type(v) is not str or v not in {ref(values)}"
+        code += _when_present(field, [f"if {test}:", "    return None"])
+    for field, ge, le in plan.ints:
+        code += _when_present(field, [
+            "if type(v) is str and v.isascii() and v.isdigit():",
+            f"    v = out[{field!r}] = int(v)",
+            f"if type(v) is not int or not {ge} <= v <= {le}:",
+            "    return None",
+        ])  # fmt: skip
+    return code
+
+
+def _parsed_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
+    code: list[str] = []
+    for field, fullmatch, limit in plan.decimals:
+        code += _when_present(field, [
+            f"if type(v) is str and {ref(fullmatch)}(v) or type(v) is int and 0 <= v < {limit}:",
+            f"    out[{field!r}] = Decimal(v)",
+            "else:",
+            "    return None",
+        ])  # fmt: skip
+    for field in plan.datetimes:
+        code += _when_present(field, [
+            "if type(v) is not str or not iso(v):",
+            "    return None",
+            "try:",  # the same instant as pydantic's ("+00:00" and "Z" give datetime.UTC)
+            f"    out[{field!r}] = fromisoformat(v)",
+            "except ValueError:",
+            "    return None",
+        ])  # fmt: skip
+    return code
+
+
+def _finish_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
+    """Defaults made by factories, fields with before validators or nested shapes, afters."""
+    code: list[str] = []
+    for field, factory in plan.factories:
+        code += [f"if {field!r} not in record:", f"    out[{field!r}] = {ref(factory)}()"]
+    for field, check in plan.others:
+        body = [f"v = out[{field!r}] = {ref(check)}(v)", "if v is SLOW:", "    return None"]
+        code += _when_present(field, body)
+    for field, functions in plan.afters:
+        calls = [f"    out[{field!r}] = {ref(f)}(out[{field!r}])" for f in functions]
+        code += _when_present(field, ["try:", *calls, "except ValueError:", "    return None"])
+    return code
+
+
+def _when_present(field: str, body: list[str]) -> list[str]:
+    # A required field is always present here: the key check runs first.
+    return [f"v = get({field!r}, MISSING)", "if v is not MISSING:", *(f"    {b}" for b in body)]
 
 
 def compile_row(model: type[BaseModel]) -> RowCheck:
     """A checker returning values equal to `model_validate(record).model_dump()`, or None."""
     plan = _Plan(model)
-    known, required, defaults = plan.known, plan.required, plan.defaults
-
-    def check(record: dict[str, Any]) -> dict[str, Any] | None:
-        if not known.issuperset(record) or not required.issubset(record):
-            return None
-        out = defaults | record
-        if _inline(plan, record, out) and _finish(plan, record, out):
-            return out
-        return None
-
+    code, refs = _source(plan)
+    refs |= {"known": plan.known, "required": plan.required, "defaults": plan.defaults}
+    source = "\n".join(
+        [
+            "def check(record):",
+            "    if not known.issuperset(record) or not required.issubset(record):",
+            "        return None",
+            "    out = defaults | record",
+            "    get = record.get",
+            *(f"    {line}" for line in code),
+            "    return out",
+        ]
+    )
+    exec(compile(source, f"<fast check for {model.__name__}>", "exec"), refs)  # noqa: S102
+    check: RowCheck = refs["check"]
     return check

@@ -201,26 +201,38 @@ def insert_many(
     """Insert `keys` of each row plus `constants` (and the given ids)."""
     columns = {} if ids is None else {"id": ids}
     columns.update({key: [r[key] for r in rows] for key in keys})
-    columns.update({key: [value] * len(rows) for key, value in constants.items()})
-    insert_columns(session, table, columns)
+    insert_columns(session, table, columns, constants)
 
 
-def insert_columns(session: Session, table: Table, columns: dict[str, list[Any]]) -> None:
-    """Insert rows given column by column (lists of equal length)."""
-    if not any(columns.values()):
+def insert_columns(
+    session: Session,
+    table: Table,
+    columns: dict[str, list[Any]],
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """Insert rows given column by column (lists of equal length), plus constant columns."""
+    count = len(next(iter(columns.values()), []))
+    if not count:
         return
+    constants = constants or {}
     connection = session.connection()
     dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    compiled = insert(table).compile(dialect=dialect, column_keys=[*columns, *constants])
     order = compiled.positiontup
-    if dialect.name != "sqlite" or order is None or set(order) != set(columns):
+    if dialect.name != "sqlite" or order is None or set(order) != {*columns, *constants}:
         # insertmanyvalues is already fast elsewhere
         rows = zip(*columns.values(), strict=True)
-        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        records = [dict(zip(columns, row, strict=True)) | constants for row in rows]
+        session.execute(insert(table), records)
         return
     # SQLAlchemy's per-row parameter handling costs more than SQLite's own insert: encode
     # column by column with the dialect's own bind processors and hand tuples to executemany.
-    encoded = [_sqlite_encode(table.c[key], columns[key], dialect) for key in order]
+    encoded = [
+        _sqlite_encode(table.c[key], columns[key], dialect)
+        if key in columns
+        else _sqlite_encode(table.c[key], [constants[key]], dialect) * count
+        for key in order
+    ]
     connection.exec_driver_sql(str(compiled), list(zip(*encoded, strict=True)))
 
 
