@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -199,8 +200,14 @@ def insert_many(
     ids: list[int] | None = None,
 ) -> None:
     """Insert `keys` of each row plus `constants` (and the given ids)."""
+    if not rows:
+        return
     columns = {} if ids is None else {"id": ids}
-    columns.update({key: [r[key] for r in rows] for key in keys})
+    if len(keys) == 1:
+        columns[keys[0]] = [r[keys[0]] for r in rows]
+    else:  # rows to tuples and tuples to columns in C: a comprehension per column cost more
+        values = zip(*map(itemgetter(*keys), rows), strict=True)
+        columns.update(zip(keys, map(list, values), strict=True))
     insert_columns(session, table, columns, constants)
 
 
