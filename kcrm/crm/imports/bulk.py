@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from kcrm.crm.imports import repository
 
-# Below this many rows keeping the indexes costs less than a second: never worth the DDL.
-MIN_ROWS = 50_000
+# Below this many rows keeping the indexes costs a tenth of a second: not worth the DDL.
+MIN_ROWS = 10_000
 
 
 class DeferredIndexes:
