@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from kcrm.crm.imports import bulk
 from kcrm.crm.imports import service as import_service
 from kcrm.crm.imports.exceptions import ImportFailed
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind
+from kcrm.crm.orders.models import Order, OrderLine
 from tests.crm.imports import files
 from tests.crm.imports.files import as_bytes
 
@@ -80,3 +81,25 @@ class TestDeferredIndexes:
         during: list[set[str]] = []
         _import_orders(session, files.ORDERS_CSV, during)
         assert during == [before]
+
+
+class TestNewIds:
+    def test_ids_follow_the_highest_and_lines_join_their_orders(self, session: Session) -> None:
+        _seed(session)
+        _import_orders(session, files.ORDERS_CSV, [])
+        later = files.ORDERS_CSV.replace("SO-I-", "SO-J-")
+        _import_orders(session, later, [])
+        stored = session.execute(
+            select(Order.external_id, Order.id, OrderLine.sku)
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .order_by(Order.id, OrderLine.id)
+        ).all()
+        # In id order: the second file's orders come after the first's, each with its lines.
+        assert [(row.external_id, row.sku) for row in stored] == [
+            ("SO-I-1", "IMP-AC-1"),
+            ("SO-I-1", "IMP-KS-1"),
+            ("SO-I-2", "IMP-KS-1"),
+            ("SO-J-1", "IMP-AC-1"),
+            ("SO-J-1", "IMP-KS-1"),
+            ("SO-J-2", "IMP-KS-1"),
+        ]
