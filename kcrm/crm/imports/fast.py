@@ -311,12 +311,12 @@ def _plain_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
         test = f"type(v) is not str or v.strip() != v or not {low} <= len(v) <= {high}"
         if search is not None:
             test += f" or {ref(search)}(v) is None"
-        code += _when_present(field, [f"if {test}:", "    return None"])
+        code += _when_present(plan, field, [f"if {test}:", "    return None"])
     for field, values in plan.enums:
         test = f"type(v) is not str or v not in {ref(values)}"
-        code += _when_present(field, [f"if {test}:", "    return None"])
+        code += _when_present(plan, field, [f"if {test}:", "    return None"])
     for field, ge, le in plan.ints:
-        code += _when_present(field, [
+        code += _when_present(plan, field, [
             "if type(v) is str and v.isascii() and v.isdigit():",
             f"    v = out[{field!r}] = int(v)",
             f"if type(v) is not int or not {ge} <= v <= {le}:",
@@ -328,14 +328,14 @@ def _plain_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
 def _parsed_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
     code: list[str] = []
     for field, fullmatch, limit in plan.decimals:
-        code += _when_present(field, [
+        code += _when_present(plan, field, [
             f"if type(v) is str and {ref(fullmatch)}(v) or type(v) is int and 0 <= v < {limit}:",
             f"    out[{field!r}] = Decimal(v)",
             "else:",
             "    return None",
         ])  # fmt: skip
     for field in plan.datetimes:
-        code += _when_present(field, [
+        code += _when_present(plan, field, [
             "if type(v) is not str or not iso(v):",
             "    return None",
             "try:",  # the same instant as pydantic's ("+00:00" and "Z" give datetime.UTC)
@@ -353,15 +353,18 @@ def _finish_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
         code += [f"if {field!r} not in record:", f"    out[{field!r}] = {ref(factory)}()"]
     for field, check in plan.others:
         body = [f"v = out[{field!r}] = {ref(check)}(v)", "if v is SLOW:", "    return None"]
-        code += _when_present(field, body)
+        code += _when_present(plan, field, body)
     for field, functions in plan.afters:
         calls = [f"    out[{field!r}] = {ref(f)}(out[{field!r}])" for f in functions]
-        code += _when_present(field, ["try:", *calls, "except ValueError:", "    return None"])
+        body = ["try:", *calls, "except ValueError:", "    return None"]
+        code += _when_present(plan, field, body)
     return code
 
 
-def _when_present(field: str, body: list[str]) -> list[str]:
+def _when_present(plan: _Plan, field: str, body: list[str]) -> list[str]:
     # A required field is always present here: the key check runs first.
+    if field in plan.required:
+        return [f"v = record[{field!r}]", *body]
     return [f"v = get({field!r}, MISSING)", "if v is not MISSING:", *(f"    {b}" for b in body)]
 
 
@@ -375,7 +378,7 @@ def compile_row(model: type[BaseModel]) -> RowCheck:
             "def check(record):",
             "    if not known.issuperset(record) or not required.issubset(record):",
             "        return None",
-            "    out = defaults | record",
+            "    out = defaults | record" if plan.defaults else "    out = record.copy()",
             "    get = record.get",
             *(f"    {line}" for line in code),
             "    return out",
