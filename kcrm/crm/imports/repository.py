@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Dialect,
+    Enum,
     Row,
     Table,
     bindparam,
@@ -256,7 +257,13 @@ def _sqlite_encode(column: Column[Any], values: list[Any], dialect: Dialect) -> 
     if isinstance(column.type, UTCDateTime):
         return _sqlite_datetimes(values)
     encode = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return values if encode is None else list(map(encode, values))
+    if encode is None:
+        return values
+    if isinstance(column.type, Enum):
+        # A handful of distinct members per column: each is encoded once, then looked up.
+        encoded = {value: encode(value) for value in set(values)}
+        return list(map(encoded.__getitem__, values))
+    return list(map(encode, values))
 
 
 _STORED = "%04d-%02d-%02d %02d:%02d:%02d.%06d"  # SQLAlchemy's SQLite DATETIME storage format

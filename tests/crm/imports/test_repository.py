@@ -13,6 +13,7 @@ from kcrm.core.db import UTCDateTime
 from kcrm.crm.imports import repository
 from kcrm.crm.imports import service as import_service
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind
+from kcrm.crm.orders.models import Order, OrderStatus
 from tests.crm.imports import files
 from tests.crm.imports.files import as_bytes
 
@@ -50,3 +51,13 @@ class TestStoredOrders:
             text("SELECT placed_at FROM orders WHERE external_id = 'SO-I-1'")
         ).scalar_one()
         assert raw == "2026-10-01 02:00:00.000000"  # 10:00+08:00 in UTC
+
+
+class TestSqliteEncode:
+    def test_enum_values_as_sqlalchemy_binds_them(self) -> None:
+        column = Order.__table__.c.status
+        dialect = sqlite.dialect()
+        bind = column.type.dialect_impl(dialect).bind_processor(dialect)
+        assert bind is not None
+        values = [*OrderStatus, OrderStatus.paid, None]
+        assert repository._sqlite_encode(column, values, dialect) == [bind(v) for v in values]
