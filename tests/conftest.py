@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import kcrm.models  # noqa: F401
 from kcrm.api.app import create_app
 from kcrm.api.deps import get_session
+from kcrm.assist.actions import warm as warm_contexts
 from kcrm.config import Environment, Settings
 from kcrm.core.db import Base, make_engine
 
@@ -90,7 +91,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, session: Session) -> FastAPI:
+def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
     """The app, its requests sharing the test's rolled-back session."""
 
     # Work the app runs in a unit of its own (a streamed chat reply, an import job) gets a
@@ -112,7 +113,8 @@ def app(settings: Settings, session: Session) -> FastAPI:
             raise
 
     app.dependency_overrides[get_session] = _session
-    return app
+    yield app
+    warm_contexts.unbind()
 
 
 @pytest.fixture

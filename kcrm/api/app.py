@@ -11,6 +11,7 @@ from kcrm import __version__, web
 from kcrm.api.errors import install_error_handlers
 from kcrm.api.middleware import BodySizeLimit
 from kcrm.api.routes import ROUTERS
+from kcrm.assist.actions import warm as warm_contexts
 from kcrm.assist.generation import build_generator
 from kcrm.config import Settings, get_settings
 from kcrm.core.db import make_engine, make_session_factory
@@ -42,6 +43,7 @@ def create_app(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.knowledge = knowledge or build_engine(settings)
     knowledge_sync.bind(app.state.knowledge, settings)
+    warm_contexts.bind(app.state.knowledge, settings)
     # The reply generator (offline extractive or an LLM adapter), built once like the engine.
     app.state.generator = build_generator(settings, embedder=app.state.knowledge.embedder)
     install_error_handlers(app)

@@ -24,8 +24,10 @@ def actions(
     retrieval: str = typer.Option(
         "bm25", help="How similar tickets are found: bm25 (cheap) or hybrid (configured engine)"
     ),
-    context_model: str = typer.Option(
-        "usem3", help="Embedder of the last turns (kNN baseline and kcrm's aligned votes)"
+    context_model: str | None = typer.Option(
+        None,
+        help="Embedder of the last turns (kNN baseline and kcrm's aligned votes); "
+        "default: the assist_context_model setting (usem3), as the service uses",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
 ) -> None:
@@ -45,7 +47,7 @@ def actions(
         train_dialogues,
         test_dialogues,
         retrieval=retrieval,
-        context_model=context_model,
+        context_model=context_model or settings.assist_context_model,
         log=_stderr,
     ) as res:
         results = evaluate(res, test_dialogues, settings, chosen, log=_stderr)

@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
+from kcrm.assist.actions import warm as warm_contexts
 from kcrm.cli.session import cli_session
 from kcrm.config import get_settings
 from kcrm.core.db import make_engine, make_session_factory
@@ -118,18 +119,18 @@ def reindex(
     """Rebuild the indexes from the database (unchanged chunks keep their vectors)."""
     settings = get_settings()
     engine = _engine()
+    sources = _sources(source)
+    contexts: list[str] = []
     with cli_session(actor="reindex") as session, tqdm(unit="chunk", desc="reindex") as bar:
         report = consistency.reindex(
-            session,
-            engine,
-            settings,
-            sources=_sources(source),
-            full=full,
-            progress=_advance(bar),
+            session, engine, settings, sources=sources, full=full, progress=_advance(bar)
         )
+        if "resolution" in sources:
+            contexts = warm_contexts.step_contexts(session)
+    warm_contexts.warm(engine, settings, contexts)
     typer.echo(
         f"reindexed {report.chunks} chunks: {report.embedded} embedded, "
-        f"{report.removed} orphaned removed"
+        f"{report.removed} orphaned removed; {len(contexts)} step contexts in the cache"
     )
 
 

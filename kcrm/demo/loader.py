@@ -9,6 +9,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kcrm.assist.actions import warm as warm_contexts
 from kcrm.auth.models import Role, User
 from kcrm.auth.security import hash_password
 from kcrm.config import Settings
@@ -83,10 +84,13 @@ def load_knowledge(
     ).run([corpus / "faq.csv"])
     with unit_of_work(factory, actor="demo") as session:
         report = consistency.reindex(session, engine, settings, sources=("resolution", "history"))
+        contexts = warm_contexts.step_contexts(session)
+    warm_contexts.warm(engine, settings, contexts)
     return [
         f"articles: {articles.documents} documents, {articles.embedded} chunks embedded",
         f"faq: {faq.documents} entries, {faq.embedded} chunks embedded",
         f"resolutions and histories: {report.chunks} chunks, {report.embedded} embedded",
+        f"step contexts of past resolutions (next actions): {len(contexts)} in the cache",
     ]
 
 

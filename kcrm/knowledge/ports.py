@@ -66,6 +66,10 @@ class Embedder(ABC):
         vector: NDArray[np.float32] = self.embed_batch([text], kind="query")[0]
         return vector
 
+    def part(self, name: str) -> Embedder | None:
+        """This embedder if it is `name`, else its component of that name, else None."""
+        return self if self.name == name else None
+
 
 class VectorIndex(ABC):
     """Nearest-neighbour search over chunk vectors, with metadata filters."""

@@ -62,6 +62,17 @@ class NeighborVote:
     similarity: float
 
 
+def context_vectors(engine: KnowledgeEngine, model: str) -> Vectors:
+    """Vectors of last-turn contexts from the engine's model named `model` (the one the votes
+    were measured with, and cheaper than a whole bilingual pair), else its whole embedder."""
+    embedder = engine.embedder.part(model) or engine.embedder
+
+    def vectors(texts: Sequence[str]) -> NDArray[np.float32]:
+        return embedder.embed_batch(texts, kind="query")
+
+    return vectors
+
+
 def problem_query(conversation: Conversation) -> str:
     """The search text for similar tickets: the playbook/task and what the customer first asked.
 

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from kcrm.assist.actions import playbooks as playbook_module
@@ -19,7 +18,7 @@ from kcrm.assist.actions.neighbors import (
     CONTEXT_TURNS,
     CaseStep,
     ResolvedCase,
-    Vectors,
+    context_vectors,
     problem_query,
     retrieve,
     vote,
@@ -31,7 +30,7 @@ from kcrm.config import Settings, get_settings
 from kcrm.core.db import utcnow
 from kcrm.core.errors import NotFound
 from kcrm.crm.tickets import repository as ticket_repository
-from kcrm.crm.tickets.models import AuthorKind, Ticket, TicketAction, TicketMessage
+from kcrm.crm.tickets.models import AuthorKind, Ticket
 from kcrm.knowledge import repository as source_repository
 from kcrm.knowledge.engine import KnowledgeEngine
 
@@ -51,9 +50,31 @@ def tags_task(tags: Sequence[str]) -> str | None:
     return None
 
 
-def timeline(
-    messages: Sequence[TicketMessage], actions: Sequence[TicketAction]
-) -> tuple[Turn, ...]:
+class MessageLike(Protocol):
+    """A shared message as the timeline reads it: an entity or a plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def author_kind(self) -> AuthorKind: ...
+    @property
+    def body(self) -> str: ...
+
+
+class ActionLike(Protocol):
+    """A logged action as the timeline reads it: an entity or a plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def action(self) -> str: ...
+
+
+def timeline(messages: Sequence[MessageLike], actions: Sequence[ActionLike]) -> tuple[Turn, ...]:
     """Messages and logged actions merged in time; an action logged with a message comes first."""
     rows: list[tuple[datetime, int, int, Turn]] = [
         (a.created_at, 0, a.id, Turn("agent", "", a.action)) for a in actions
@@ -77,22 +98,36 @@ def case_steps(turns: Sequence[Turn]) -> tuple[CaseStep, ...]:
     return tuple(steps)
 
 
-def load_cases(session: Session, ticket_ids: Sequence[int]) -> dict[int, ResolvedCase]:
-    """Resolved tickets as cases for neighbour votes (other tickets are left out)."""
-    tickets = repository.resolved_tickets(session, ticket_ids)
-    ids = [t.id for t in tickets]
-    messages = repository.shared_messages(session, ids)
-    actions = source_repository.actions(session, ids)
+def load_cases(
+    session: Session, ticket_ids: Sequence[int] | None = None
+) -> dict[int, ResolvedCase]:
+    """Resolved tickets (these, or all) as cases for neighbour votes; others are left out."""
+    tags = repository.resolved_tags(session, ticket_ids)
+    messages, actions = repository.case_talk(session, list(tags))
     return {
-        t.id: ResolvedCase(
-            t.id, ticket_task(t), case_steps(timeline(messages[t.id], actions[t.id]))
-        )
-        for t in tickets
+        i: ResolvedCase(i, tags_task(tags[i]), case_steps(timeline(messages[i], actions[i])))
+        for i in tags
     }
 
 
+# Learned flows per (database, order), with the fingerprint of what they were learned from.
+_flows: dict[tuple[str, int], tuple[tuple[object, ...], FlowStats]] = {}
+
+
 def learn_flows(session: Session, *, order: int = 2) -> FlowStats:
-    """Flow statistics from every resolved ticket's action log, per tagged task."""
+    """Flow statistics from every resolved ticket's action log, per tagged task; learned
+    again only when the resolved tickets changed (reading every log took 100+ ms at 2k)."""
+    key = (str(session.get_bind().engine.url), order)
+    fingerprint = repository.resolved_fingerprint(session)
+    cached = _flows.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    stats = _learn_flows(session, order=order)
+    _flows[key] = (fingerprint, stats)
+    return stats
+
+
+def _learn_flows(session: Session, *, order: int) -> FlowStats:
     logs = repository.resolved_action_logs(session)
     tasks = {i: tags_task(tags) for i, tags in repository.resolved_tags(session).items()}
     stats = FlowStats(order=order)
@@ -138,13 +173,6 @@ def rule_facts(
         actions=tuple(actions),
         sla_warning=timedelta(minutes=settings.assist_sla_warning_minutes),
     )
-
-
-def _engine_vectors(engine: KnowledgeEngine) -> Vectors:
-    def vectors(texts: Sequence[str]) -> NDArray[np.float32]:
-        return engine.embedder.embed_batch(texts, kind="query")
-
-    return vectors
 
 
 def _conversation(
@@ -194,9 +222,8 @@ def next_actions(
         k=settings.assist_neighbors_k,
         load=lambda ids: load_cases(session, [i for i in ids if i != ticket.id]),
     )
-    votes = vote(
-        conversation, neighbors, _engine_vectors(engine), top=settings.assist_neighbor_votes
-    )
+    vectors = context_vectors(engine, settings.assist_context_model)
+    votes = vote(conversation, neighbors, vectors, top=settings.assist_neighbor_votes)
     facts = rule_facts(
         session, ticket, conversation.actions, now=now or utcnow(), settings=settings
     )

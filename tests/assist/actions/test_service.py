@@ -7,12 +7,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from kcrm.assist.actions.service import learn_flows, next_actions, ticket_task, timeline
+from kcrm.assist.actions.service import (
+    current_playbooks,
+    learn_flows,
+    next_actions,
+    ticket_task,
+    timeline,
+)
 from kcrm.config import Settings
 from kcrm.core.db import utcnow
 from kcrm.core.errors import NotFound
-from kcrm.crm.tickets.models import TicketKind
-from kcrm.knowledge.engine import KnowledgeEngine
+from kcrm.crm.tickets.models import TicketKind, TicketStatus
+from kcrm.knowledge.adapters.embedders import FakeEmbedder, RoutedEmbedder
+from kcrm.knowledge.engine import KnowledgeEngine, build_engine
 from tests.assist.conftest import index_resolutions
 from tests.factories.assist import make_action, make_resolved
 from tests.factories.tickets import make_message, make_ticket
@@ -95,6 +102,24 @@ class TestNextActions:
         refs = {e.ref for a in actions for e in a.evidence if e.kind == "playbook"}
         assert any(ref.startswith("PB-002 ") for ref in refs)
 
+    def test_votes_compare_contexts_with_the_configured_part_only(
+        self, session: Session, settings: Settings
+    ) -> None:
+        words, context = FakeEmbedder(dimension=64), FakeEmbedder(dimension=8)
+        routed = RoutedEmbedder([(words, 1.0, 1.0), (context, 0.0, 0.0)], name="pair")
+        engine = build_engine(settings, embedder=routed)
+        _past(session, engine, settings)
+        settings.assist_context_model = "fake-8"
+        ticket = make_ticket(session, subject="Parcel late", kind=TicketKind.complaint)
+        make_message(session, ticket, body="my parcel is late, still not arrived")
+        make_action(session, ticket, "verify_identity")
+        before = words.embedded
+        actions = next_actions(session, engine=engine, ticket_id=ticket.id, settings=settings)
+        assert any(e.kind == "tickets" for a in actions for e in a.evidence)
+        assert context.embedded > 0  # every step context of the similar tickets, and ours
+        # The other model saw the playbooks and the ticket's question, none of the steps.
+        assert words.embedded - before == len(current_playbooks(settings)) + 1
+
     def test_an_unknown_ticket_is_not_found(
         self, session: Session, settings: Settings, knowledge: KnowledgeEngine
     ) -> None:
@@ -113,6 +138,20 @@ class TestLearnFlows:
         probs = stats.predict("late_delivery", ["verify_identity", "check_order_status"])
         assert max(probs, key=probs.__getitem__) == "contact_carrier"
         assert "escalated" not in stats.predict("late_delivery", [])
+
+    def test_learned_again_only_when_the_resolved_tickets_change(
+        self, session: Session, settings: Settings
+    ) -> None:
+        first = make_resolved(session, LATE, tags=["playbook:late_delivery"])
+        stats = learn_flows(session)
+        assert learn_flows(session) is stats  # nothing changed: the same statistics
+        make_action(session, first, "apologise")  # a late entry in a resolved log
+        again = learn_flows(session)
+        assert again is not stats
+        assert "apologise" in again.predict("late_delivery", [a for _, _, a in LATE if a])
+        first.status = TicketStatus.reopened
+        session.flush()
+        assert learn_flows(session).predict("late_delivery", []) == {}
 
 
 class TestTicketTask:

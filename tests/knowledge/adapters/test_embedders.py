@@ -45,6 +45,15 @@ class TestRoutedEmbedder:
         assert np.count_nonzero(chinese[:4]) == 0  # the English-only part is skipped for Chinese
         assert float(np.linalg.norm(chinese)) == pytest.approx(1.0)
 
+    def test_a_part_is_found_by_name(self) -> None:
+        first, second = FakeEmbedder(dimension=4), FakeEmbedder(dimension=8)
+        routed = RoutedEmbedder([(first, 1.0, 0.0), (second, 1.0, 1.0)], name="r")
+        assert routed.part("fake-8") is second
+        assert routed.part("r") is routed
+        assert routed.part("usem3") is None
+        assert first.part("fake-4") is first
+        assert first.part("fake-8") is None
+
     def test_dot_product_is_weighted_mean_of_cosines(self) -> None:
         first, second = FakeEmbedder(dimension=8), FakeEmbedder(dimension=32)
         routed = RoutedEmbedder([(first, 0.7, 0.0), (second, 0.3, 1.0)], name="r")
