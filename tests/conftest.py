@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 import kcrm.models  # noqa: F401
 from kcrm.api.app import create_app
 from kcrm.api.deps import get_session
-from kcrm.assist.actions import warm as warm_contexts
 from kcrm.config import Environment, Settings
 from kcrm.core.db import Base, make_engine
 
@@ -91,7 +90,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
+def app(settings: Settings, session: Session) -> FastAPI:
     """The app, its requests sharing the test's rolled-back session."""
 
     # Work the app runs in a unit of its own (a streamed chat reply, an import job) gets a
@@ -113,8 +112,7 @@ def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
             raise
 
     app.dependency_overrides[get_session] = _session
-    yield app
-    warm_contexts.unbind()
+    return app
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def create_app(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.knowledge = knowledge or build_engine(settings)
     knowledge_sync.bind(app.state.knowledge, settings)
-    warm_contexts.bind(app.state.knowledge, settings)
+    warm_contexts.bind()
     # The reply generator (offline extractive or an LLM adapter), built once like the engine.
     app.state.generator = build_generator(settings, embedder=app.state.knowledge.embedder)
     install_error_handlers(app)

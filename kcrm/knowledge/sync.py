@@ -34,12 +34,19 @@ def unbind() -> None:
     _bound.clear()
 
 
+def bound() -> tuple[KnowledgeEngine, Settings] | None:
+    """The engine and settings ticket events are routed to, if any."""
+    if not _bound:
+        return None
+    return _bound["engine"], _bound["settings"]
+
+
 def on_ticket_event(session: Session, *, ticket_id: int, **_: Any) -> None:
     """Refresh the ticket's resolution document and its customer's history after commit."""
-    engine: KnowledgeEngine | None = _bound.get("engine")
-    settings: Settings | None = _bound.get("settings")
-    if engine is None or settings is None:
+    binding = bound()
+    if binding is None:
         return
+    engine, settings = binding
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         return

@@ -18,12 +18,12 @@ from kcrm.assist.actions.neighbors import context_vectors
 from kcrm.assist.actions.service import load_cases
 from kcrm.config import Settings
 from kcrm.core.events import after_commit, subscribe
+from kcrm.knowledge import sync as knowledge_sync
 from kcrm.knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
 TICKET_EVENTS = ("ticket.resolved", "ticket.closed")
 BATCH = 256
-_bound: dict[str, Any] = {}
 
 
 def step_contexts(session: Session, ticket_ids: Sequence[int] | None = None) -> list[str]:
@@ -40,24 +40,19 @@ def warm(engine: KnowledgeEngine, settings: Settings, texts: Sequence[str]) -> i
     return len(texts)
 
 
-def bind(engine: KnowledgeEngine, settings: Settings) -> None:
-    """Warm each ticket's contexts once its resolution commits (the process's one engine)."""
-    _bound["engine"], _bound["settings"] = engine, settings
+def bind() -> None:
+    """Warm each ticket's contexts once its resolution commits, with the engine the knowledge
+    sync is bound to (the process's one engine)."""
     for name in TICKET_EVENTS:
         subscribe(name, on_ticket_event)
 
 
-def unbind() -> None:
-    """Stop warming on ticket events (tests)."""
-    _bound.clear()
-
-
 def on_ticket_event(session: Session, *, ticket_id: int, **_: Any) -> None:
     """Read the ticket's step contexts now; embed them after the commit."""
-    engine: KnowledgeEngine | None = _bound.get("engine")
-    settings: Settings | None = _bound.get("settings")
-    if engine is None or settings is None:
+    binding = knowledge_sync.bound()
+    if binding is None:
         return
+    engine, settings = binding
     texts = step_contexts(session, [ticket_id])
     if texts:
         after_commit(session, lambda: _warm_safely(engine, settings, texts))

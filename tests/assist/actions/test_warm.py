@@ -11,11 +11,11 @@ from kcrm.assist.actions import warm
 from kcrm.assist.actions.service import next_actions
 from kcrm.config import Settings
 from kcrm.core.events import emit
-from kcrm.crm.tickets.models import TicketStatus
+from kcrm.crm.tickets.models import Ticket, TicketStatus
+from kcrm.knowledge import sync
 from kcrm.knowledge.adapters.embedders import FakeEmbedder, RoutedEmbedder
 from kcrm.knowledge.embedding_cache import CachedEmbedder, EmbeddingCache
 from kcrm.knowledge.engine import KnowledgeEngine, build_engine
-from tests.assist.conftest import index_resolutions
 from tests.factories.assist import make_action, make_resolved
 from tests.factories.tickets import make_message, make_ticket
 
@@ -36,11 +36,20 @@ def contexts(settings: Settings) -> CachedEmbedder:
 
 @pytest.fixture
 def paired(settings: Settings, contexts: CachedEmbedder) -> Iterator[KnowledgeEngine]:
-    words = FakeEmbedder(dimension=64)
-    yield build_engine(
-        settings, embedder=RoutedEmbedder([(words, 1, 1), (contexts, 0, 0)], name="p")
-    )
-    warm.unbind()
+    """An engine whose embedder pairs a words model with the votes' one; ticket events bound."""
+    pair = RoutedEmbedder([(FakeEmbedder(dimension=64), 1, 1), (contexts, 0, 0)], name="pair")
+    engine = build_engine(settings, embedder=pair)
+    sync.bind(engine, settings)
+    warm.bind()
+    yield engine
+    sync.unbind()
+
+
+def _resolved(session: Session) -> Ticket:
+    ticket = make_resolved(session, LATE, subject="Parcel late")
+    session.commit()
+    emit(session, "ticket.resolved", ticket_id=ticket.id)
+    return ticket
 
 
 class TestWarm:
@@ -61,12 +70,9 @@ class TestWarm:
         settings: Settings,
         contexts: CachedEmbedder,
     ) -> None:
-        warm.bind(paired, settings)
-        past = make_resolved(session, LATE, subject="Parcel late")
-        index_resolutions(session, paired, [past.id], settings)
-        emit(session, "ticket.resolved", ticket_id=past.id)
+        _resolved(session)
         assert contexts.computed == 0  # nothing before the commit
-        session.commit()
+        session.commit()  # the resolution is indexed and its contexts embedded
         assert contexts.computed == 2
         ticket = make_ticket(session, subject="Parcel late")
         make_message(session, ticket, body="my parcel is late, where is it")
@@ -76,15 +82,16 @@ class TestWarm:
         assert contexts.computed == 3  # the ticket's own talk; the past steps were cached
 
     def test_a_rollback_warms_nothing(
-        self,
-        session: Session,
-        paired: KnowledgeEngine,
-        settings: Settings,
-        contexts: CachedEmbedder,
+        self, session: Session, paired: KnowledgeEngine, contexts: CachedEmbedder
     ) -> None:
-        warm.bind(paired, settings)
-        past = make_resolved(session, LATE)
-        session.commit()
-        emit(session, "ticket.resolved", ticket_id=past.id)
+        _resolved(session)
         session.rollback()
+        assert contexts.computed == 0
+
+    def test_nothing_without_a_bound_engine(
+        self, session: Session, paired: KnowledgeEngine, contexts: CachedEmbedder
+    ) -> None:
+        sync.unbind()
+        _resolved(session)
+        session.commit()
         assert contexts.computed == 0
