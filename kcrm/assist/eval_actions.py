@@ -164,8 +164,9 @@ def prepared(
                 flows = service.learn_flows(session, order=settings.assist_flow_order)
                 cases = service.load_cases(session, ids)
             train_examples = list(examples(train))
-            texts = [e.conversation.context() for e in [*train_examples, *examples(test)]]
-            texts += [s.context for c in cases.values() for s in c.steps]
+            talks = [e.conversation for e in [*train_examples, *examples(test)]]
+            texts = [t.context() for t in talks] + [t.context(1) for t in talks]
+            texts += [x for c in cases.values() for s in c.steps for x in (s.context, s.last)]
             vectors = _context_vectors(settings, texts, context_model, log)
             yield Resources(engine, flows, cases, vectors, train_examples, retrieval == "hybrid")
         finally:

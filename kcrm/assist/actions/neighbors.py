@@ -133,13 +133,15 @@ def vote(
     vectors: Vectors,
     *,
     top: int = 10,
-    last_turn_weight: float = 0.6,
+    last_turn_weight: float = 0.3,
+    last_vector_weight: float = 1.0,
     alignment_bonus: float = 0.05,
 ) -> list[NeighborVote]:
     """The next actions of the `top` past steps closest to the current point of the talk.
 
-    Closeness is the similarity of the last turns (vectors) plus the word overlap of the very
-    last turn, with a small bonus where the last two actions agree (the same place in the flow).
+    Closeness is the similarity of the last turns (vectors), plus that of the very last turn
+    alone (vectors, and word overlap), with a small bonus where the last two actions agree
+    (the same place in the flow).
     """
     pool = [n for n in neighbors if conversation.task and n.case.task == conversation.task]
     pool = pool or list(neighbors)  # no task known (or none shared): every neighbour counts
@@ -149,10 +151,14 @@ def vote(
     done = conversation.actions[-2:]
     texts = [conversation.context(CONTEXT_TURNS), *(s.context for _, s in candidates)]
     matrix = vectors(texts)
-    words = _words(conversation.context(1))
+    last = conversation.context(1)
+    words = _words(last)
     similarity = matrix[1:] @ matrix[0] + np.array(
         [last_turn_weight * _overlap(words, s.last) for _, s in candidates]
     )
+    if last_vector_weight:
+        lasts = vectors([last, *(s.last for _, s in candidates)])
+        similarity = similarity + last_vector_weight * (lasts[1:] @ lasts[0])
     aligned = np.array([alignment_bonus * (s.previous[-2:] == done) for _, s in candidates])
     order = np.argsort(-(similarity + aligned), kind="stable")[:top]
     return _tally([(candidates[int(i)], float(similarity[i])) for i in order])

@@ -27,9 +27,11 @@ BATCH = 256
 
 
 def step_contexts(session: Session, ticket_ids: Sequence[int] | None = None) -> list[str]:
-    """The distinct step contexts of these resolved tickets (of all of them by default)."""
+    """The distinct step contexts and last turns of these resolved tickets (of all of them
+    by default): the texts votes compare."""
     cases = load_cases(session, ticket_ids)
-    return list(dict.fromkeys(s.context for c in cases.values() for s in c.steps if s.context))
+    steps = [s for c in cases.values() for s in c.steps]
+    return list(dict.fromkeys(t for s in steps for t in (s.context, s.last) if t))
 
 
 def warm(engine: KnowledgeEngine, settings: Settings, texts: Sequence[str]) -> int:

@@ -70,6 +70,26 @@ class TestVote:
         assert len(plain) == 1
         assert [v.action for v in vote(worded, neighbors, _vectors, top=1)] == ["cancel"]
 
+    def test_the_last_turns_vector_counts(self) -> None:
+        steps = [
+            (2, CaseStep("book", ("x",), "same context", "a room with a view")),
+            (1, CaseStep("cancel", ("x",), "same context", "cancel my booking please")),
+        ]
+        neighbors = [Neighbor(ResolvedCase(i, "hotel", (step,)), 1.0) for i, step in steps]
+        talk = Conversation(
+            turns=(Turn("customer", "same context"), Turn("customer", "cancel my booking please")),
+            task="hotel",
+        )
+
+        def top(weight: float) -> str:
+            found = vote(
+                talk, neighbors, _vectors, top=1, last_turn_weight=0.0, last_vector_weight=weight
+            )
+            return found[0].action
+
+        assert top(0.0) == "book"  # a tie on the last turns: the first step wins
+        assert top(1.0) == "cancel"
+
     def test_other_tasks_are_ignored_when_the_task_is_shared(self) -> None:
         neighbors = [
             _case(1, "bank", [("ask_pin", ("ask_intent",), "please cancel my booking")]),

@@ -60,8 +60,13 @@ class TestWarm:
         make_resolved(session, LATE)
         make_ticket(session, status=TicketStatus.open)
         texts = warm.step_contexts(session)
-        assert texts == ["my parcel is late", "my parcel is late\nYour order number please?\nSO-1"]
-        assert warm.warm(paired, settings, texts) == 2
+        # Each step's last turns and its very last turn, once each.
+        assert texts == [
+            "my parcel is late",
+            "my parcel is late\nYour order number please?\nSO-1",
+            "SO-1",
+        ]
+        assert warm.warm(paired, settings, texts) == 3
 
     def test_resolving_warms_after_commit_and_a_suggestion_embeds_only_its_own_talk(
         self,
@@ -73,13 +78,13 @@ class TestWarm:
         _resolved(session)
         assert contexts.computed == 0  # nothing before the commit
         session.commit()  # the resolution is indexed and its contexts embedded
-        assert contexts.computed == 2
+        assert contexts.computed == 3
         ticket = make_ticket(session, subject="Parcel late")
         make_message(session, ticket, body="my parcel is late, where is it")
         make_action(session, ticket, "verify_identity")
         actions = next_actions(session, engine=paired, ticket_id=ticket.id, settings=settings)
         assert any(e.kind == "tickets" for a in actions for e in a.evidence)
-        assert contexts.computed == 3  # the ticket's own talk; the past steps were cached
+        assert contexts.computed == 4  # the ticket's own talk; the past steps were cached
 
     def test_a_rollback_warms_nothing(
         self, session: Session, paired: KnowledgeEngine, contexts: CachedEmbedder
