@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 
 from kcrm.assist.actions import service
 from kcrm.assist.actions.flows import FlowStats
-from kcrm.assist.actions.neighbors import Neighbor, ResolvedCase, problem_query, retrieve, vote
+from kcrm.assist.actions.neighbors import (
+    Neighbor,
+    ResolvedCase,
+    problem_query,
+    retrieve,
+    step_texts,
+    vote,
+)
 from kcrm.assist.actions.ranker import predict
 from kcrm.assist.star import Dialogue, Example, examples
 from kcrm.config import Settings
@@ -166,7 +173,7 @@ def prepared(
             train_examples = list(examples(train))
             talks = [e.conversation for e in [*train_examples, *examples(test)]]
             texts = [t.context() for t in talks] + [t.context(1) for t in talks]
-            texts += [x for c in cases.values() for s in c.steps for x in (s.context, s.last)]
+            texts += step_texts(cases.values())
             vectors = _context_vectors(settings, texts, context_model, log)
             yield Resources(engine, flows, cases, vectors, train_examples, retrieval == "hybrid")
         finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +60,13 @@ class NeighborVote:
     share: float
     ticket_ids: tuple[int, ...]
     similarity: float
+
+
+def step_texts(cases: Iterable[ResolvedCase]) -> list[str]:
+    """The distinct texts `vote` compares for these cases' steps: each step's last turns and
+    its very last turn (empty for a step nothing was said before)."""
+    steps = [s for c in cases for s in c.steps]
+    return list(dict.fromkeys(t for s in steps for t in (s.context, s.last)))
 
 
 def context_vectors(engine: KnowledgeEngine, model: str) -> Vectors:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kcrm.assist.actions.neighbors import context_vectors
+from kcrm.assist.actions.neighbors import context_vectors, step_texts
 from kcrm.assist.actions.service import load_cases
 from kcrm.config import Settings
 from kcrm.core.events import after_commit, subscribe
@@ -29,9 +29,7 @@ BATCH = 256
 def step_contexts(session: Session, ticket_ids: Sequence[int] | None = None) -> list[str]:
     """The distinct step contexts and last turns of these resolved tickets (of all of them
     by default): the texts votes compare."""
-    cases = load_cases(session, ticket_ids)
-    steps = [s for c in cases.values() for s in c.steps]
-    return list(dict.fromkeys(t for s in steps for t in (s.context, s.last) if t))
+    return step_texts(load_cases(session, ticket_ids).values())
 
 
 def warm(engine: KnowledgeEngine, settings: Settings, texts: Sequence[str]) -> int:
