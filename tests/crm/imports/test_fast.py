@@ -47,6 +47,14 @@ DATETIMES = st.sampled_from(
 ENUMS = st.sampled_from(["person", "company", "zh", "en", "vip", "gold", "AA", "placed", "x", ""])
 LINES = st.one_of(
     st.sampled_from(["S-1:1:129.00", "S-1:2:1.5;S-2:1:0", "S-1:1", "S-1:0:1", ":1:1", " S:1:1"]),
+    st.sampled_from(["S:99999:9999999999.99", "S:100000:1", "S:1:12345678901", "S:01:1", "S:1:.5"]),
+    st.sampled_from(
+        ["S:1:1.", "S:1:1.555", "S:1:1,5", "S:1:1;", "S:1:1;;T:1:1", "S;T:1:1", "é:1:1"]
+    ),
+    st.sampled_from(["S:1:1 ;T:2:0.5", "S:1:1\n", "S\x1f:1:1", "x" * 65 + ":1:1", "S:1:-0"]),
+    st.lists(st.sampled_from(["S-1:1:2", "a\\b:3:0.25", "x" * 64 + ":2:7"]), min_size=1).map(
+        ";".join
+    ),
     st.lists(st.fixed_dictionaries({"sku": TEXT, "quantity": INTS, "unit_price": DECIMALS})),
 )
 TAGS = st.one_of(st.sampled_from(["a;b", " a ; b ;", ""]), st.lists(TEXT), st.integers())
