@@ -156,6 +156,13 @@ class TestCompileRow:
             },
         )
 
+    def test_plain_packed_lines_are_read_by_one_regex(self) -> None:
+        cell = "S-1:2:1.50;S-2:1:129"
+        expected = OrderRow.model_validate(VALID[OrderRow] | {"lines": cell}).model_dump()
+        assert rows._packed_lines(cell) == expected["lines"]
+        assert rows._packed_lines(" S-1:2:1.50") is fast.SLOW  # padded: the general check
+        assert rows._packed_lines([{"sku": "S", "quantity": 1, "unit_price": 1}]) is fast.SLOW
+
     def test_unsure_rows_go_to_pydantic(self) -> None:
         check = fast.compile_row(OrderRow)
         base = {"external_id": "SO-1", "customer_external_id": "C1", "lines": "S:1:1"}
