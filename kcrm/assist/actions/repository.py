@@ -22,19 +22,6 @@ from kcrm.crm.tickets.models import (
 from kcrm.crm.tickets.rules import ACTIVE_STATUSES, DONE_STATUSES
 
 
-def shared_messages(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[TicketMessage]]:
-    """Customer, agent and system messages (never internal notes) per ticket, oldest first."""
-    query = (
-        select(TicketMessage)
-        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.internal.is_(False))
-        .order_by(TicketMessage.created_at, TicketMessage.id)
-    )
-    grouped: dict[int, list[TicketMessage]] = defaultdict(list)
-    for message in session.scalars(query):
-        grouped[message.ticket_id].append(message)
-    return grouped
-
-
 class TalkMessage(NamedTuple):
     """The columns of a shared message a case's timeline needs (no ORM object to build)."""
 

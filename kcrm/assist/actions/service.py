@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,6 @@ from kcrm.core.db import utcnow
 from kcrm.core.errors import NotFound
 from kcrm.crm.tickets import repository as ticket_repository
 from kcrm.crm.tickets.models import AuthorKind, Ticket
-from kcrm.knowledge import repository as source_repository
 from kcrm.knowledge.engine import KnowledgeEngine
 
 TASK_TAG = "playbook:"
@@ -50,31 +48,9 @@ def tags_task(tags: Sequence[str]) -> str | None:
     return None
 
 
-class MessageLike(Protocol):
-    """A shared message as the timeline reads it: an entity or a plain row."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def author_kind(self) -> AuthorKind: ...
-    @property
-    def body(self) -> str: ...
-
-
-class ActionLike(Protocol):
-    """A logged action as the timeline reads it: an entity or a plain row."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def action(self) -> str: ...
-
-
-def timeline(messages: Sequence[MessageLike], actions: Sequence[ActionLike]) -> tuple[Turn, ...]:
+def timeline(
+    messages: Sequence[repository.TalkMessage], actions: Sequence[repository.TalkAction]
+) -> tuple[Turn, ...]:
     """Messages and logged actions merged in time; an action logged with a message comes first."""
     rows: list[tuple[datetime, int, int, Turn]] = [
         (a.created_at, 0, a.id, Turn("agent", "", a.action)) for a in actions
@@ -201,9 +177,9 @@ def next_actions(
     ticket = ticket_repository.get_ticket(session, ticket_id)
     if ticket is None:
         raise NotFound(f"ticket {ticket_id} not found")
-    messages = repository.shared_messages(session, [ticket.id])[ticket.id]
-    actions = source_repository.actions(session, [ticket.id])[ticket.id]
-    turns = timeline(messages, actions)
+    talk, logged = repository.case_talk(session, [ticket.id])
+    messages = talk[ticket.id]
+    turns = timeline(messages, logged[ticket.id])
     draft = Conversation(turns=turns, task=ticket_task(ticket), kind=str(ticket.kind))
     # The subject says what the ticket is about: 216 of the 355 demo tickets matched their
     # playbook first with it, 157 from the customer's messages alone.

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from kcrm.assist.actions import repository
 from kcrm.assist.actions.service import (
     current_playbooks,
     learn_flows,
@@ -168,7 +169,10 @@ class TestTimeline:
         ticket = make_ticket(session)
         message = make_message(session, ticket, body="hi", created_at=at)
         action = make_action(session, ticket, "verify_identity", created_at=at)
-        turns = timeline([message], [action])
+        messages, actions = repository.case_talk(session, [ticket.id])
+        assert [m.id for m in messages[ticket.id]] == [message.id]
+        assert [a.id for a in actions[ticket.id]] == [action.id]
+        turns = timeline(messages[ticket.id], actions[ticket.id])
         assert [(t.speaker, t.action) for t in turns] == [
             ("agent", "verify_identity"),
             ("customer", None),
