@@ -90,16 +90,10 @@ def _int_check(info: FieldInfo) -> Check:
 
 
 def _decimal_check(info: FieldInfo) -> Check:
-    _, _, ge, le = _bounds(info)
-    places = _general(info, "decimal_places")
-    digits = _general(info, "max_digits")
-    if ge != 0 or le is not None or places is None or digits is None:
-        raise Unsupported(f"decimal constraints {info.metadata}")
-    shape = re.compile(rf"(0|[1-9][0-9]{{0,{digits - places - 1}}})(\.[0-9]{{1,{places}}})?")
-    limit = 10 ** (digits - places)
+    fullmatch, limit = _decimal_shape(info)
 
     def check(value: Any) -> Any:
-        if type(value) is str and shape.fullmatch(value):
+        if type(value) is str and fullmatch(value):
             return Decimal(value)
         if type(value) is int and 0 <= value < limit:
             return Decimal(value)
@@ -291,6 +285,7 @@ def _optional_of(annotation: Any) -> Any:
 
 
 def _decimal_shape(info: FieldInfo) -> tuple[Any, int]:
+    """The fullmatch of a plain decimal string within the field's bounds, and its int limit."""
     _, _, ge, le = _bounds(info)
     places = _general(info, "decimal_places")
     digits = _general(info, "max_digits")
