@@ -202,9 +202,7 @@ class RoutedEmbedder(Embedder):
 
     def part(self, name: str) -> Embedder | None:
         """This composite, or the model of that name inside it (with its cache), or None."""
-        if name == self.name:
-            return self
-        return next((e for e, _, _ in self.parts if e.name == name), None)
+        return super().part(name) or next((e for e, _, _ in self.parts if e.name == name), None)
 
     def embed_batch(self, texts: Sequence[str], *, kind: Kind) -> NDArray[np.float32]:
         """Embed each text with the parts weighted for its language, then normalise."""
