@@ -127,7 +127,7 @@ def seed_resolved(session: Session, customer: Customer, rng: np.random.Generator
     """Resolved tickets 1..RESOLVED (the index's resolution chunks point at them), each with
     a talk of three messages and three logged actions: the cases next actions vote with."""
     start = utcnow()
-    for n in range(RESOLVED):
+    for _ in range(RESOLVED):
         ticket = Ticket(
             subject=" ".join(_words(rng, 6)),
             kind=TicketKind.complaint,
@@ -146,7 +146,6 @@ def seed_resolved(session: Session, customer: Customer, rng: np.random.Generator
             action = ACTIONS[int(rng.integers(len(ACTIONS)))]
             at += timedelta(seconds=1)
             session.add(TicketAction(ticket_id=ticket.id, action=action, details={}, created_at=at))
-        del n
     session.flush()
 
 
@@ -160,7 +159,7 @@ def seed(session: Session, count: int) -> tuple[list[int], Principal]:
     session.flush()
     seed_resolved(session, customer, rng)
     ids = []
-    for n in range(count):
+    for _ in range(count):
         words = _words(rng, 14)
         ticket = Ticket(
             subject=" ".join(words[:6]),
@@ -174,7 +173,6 @@ def seed(session: Session, count: int) -> tuple[list[int], Principal]:
         body = " ".join(words[6:]) + "?"
         session.add(TicketMessage(ticket_id=ticket.id, author_kind=AuthorKind.customer, body=body))
         ids.append(ticket.id)
-        del n
     session.commit()
     return ids, Principal(role=Role.agent, user_id=agent.id, name=agent.full_name)
 
