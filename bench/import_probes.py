@@ -10,52 +10,72 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kcrm.crm.imports import kinds
+from kcrm.crm.imports import encoded, kinds, rows
+from kcrm.crm.imports import reader as reader_module
 from kcrm.crm.imports import service as import_service
+from kcrm.crm.imports.rows import BATCH
 
-# (phase, object, method): the import engine's steps, timed per batch.
+# (phase, object, method): the import engine's steps, timed per batch. In process, `check`
+# is the keys' first-time test; `take` is all of a batch from the reader process but its
+# lookups and writes (which are timed as such inside it).
 STEPS = (
-    ("validate", import_service._Run, "_validate"),
+    ("check", import_service.ImportRun, "_validate"),
     ("resolve", kinds.OrderImporter, "resolve"),
-    ("lookups", import_service._Run, "_unique_ok"),
-    ("lookups", import_service._Run, "_classify"),
-    ("write", import_service._Run, "_write"),
+    ("lookups", import_service.ImportRun, "unique_ok"),
+    ("lookups", import_service.ImportRun, "classify"),
+    ("lookups", kinds.OrderImporter, "existing"),
+    ("write", import_service.ImportRun, "write"),
+    ("take", encoded, "take"),
 )
 
 
 @contextmanager
 def phases(seconds: defaultdict[str, float]) -> Iterator[None]:
-    """Add each step's wall seconds to `seconds` while the block runs (reading the file: parse).
+    """Add each step's wall seconds to `seconds` while the block runs.
+
+    `read` is the wait for each batch: parsing and validating it in process, or what the
+    reader process has not finished (plus unpickling) when a batch is needed.
 
     Steps are timed per batch of rows, so the timing itself costs nothing per row. The rest
     of an import (commit, index rebuild, batching) is what the total leaves over.
     """
     saved: list[tuple[Any, str, Any]] = [(o, n, getattr(o, n)) for _, o, n in STEPS]
-    saved.append((import_service, "_batches", import_service._batches))
+    saved.append((rows, "checked_batches", rows.checked_batches))
+    saved.append((reader_module, "produced", reader_module.produced))
+
+    inner: list[float] = []  # per running step, the time its inner steps took
 
     def timed(phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
+            inner.append(0.0)
             try:
                 return function(*args, **kwargs)
             finally:
-                seconds[phase] += time.perf_counter() - start
+                elapsed = time.perf_counter() - start
+                seconds[phase] += elapsed - inner.pop()
+                if inner:
+                    inner[-1] += elapsed
 
         return run
 
-    def batches(records: Any) -> Iterator[Any]:
-        produced = saved[-1][2](records)
-        while True:
-            start = time.perf_counter()
-            batch = next(produced, None)
-            seconds["parse"] += time.perf_counter() - start
-            if batch is None:
-                return
-            yield batch
+    def batches(function: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        def run(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            produced = function(*args, **kwargs)
+            while True:
+                start = time.perf_counter()
+                batch = next(produced, None)
+                seconds["read"] += time.perf_counter() - start
+                if batch is None:
+                    return
+                yield batch
+
+        return run
 
     for (phase, owner, name), (_, _, function) in zip(STEPS, saved, strict=False):
         setattr(owner, name, timed(phase, function))
-    import_service._batches = batches
+    for owner, name, function in saved[len(STEPS) :]:
+        setattr(owner, name, batches(function))
     try:
         yield
     finally:
@@ -87,10 +107,8 @@ def insert_floor(database: Path, sample: int) -> dict[str, float]:
     db.execute("BEGIN")
     _drop_deferred(db)
     start = time.perf_counter()
-    for first in range(0, len(rows), import_service.BATCH):
-        db.executemany(
-            f"INSERT INTO orders VALUES ({marks})", rows[first : first + import_service.BATCH]
-        )
+    for first in range(0, len(rows), BATCH):
+        db.executemany(f"INSERT INTO orders VALUES ({marks})", rows[first : first + BATCH])
     through = time.perf_counter() - start
     db.execute("ROLLBACK")
     db.close()

@@ -88,15 +88,32 @@ class OrderImporter(Importer):
         self._products: dict[str, int] = {}
 
     def _load_references(self, session: Session, rows: Numbered) -> None:
+        skus = {line["sku"] for _, r in rows for line in r["lines"]}
+        self.load_references(session, {r["customer_external_id"] for _, r in rows}, skus)
+
+    def load_references(self, session: Session, customers: set[str], skus: set[str]) -> None:
+        """Look up the ids of these customers and products that are not known yet."""
         # Tested key by key: `set - dict.keys()` copies and walks every key already known,
         # which at 100k customers cost more than the batch's own lookups.
         known = self._customers
-        wanted = {r["customer_external_id"] for _, r in rows}
-        wanted = {key for key in wanted if key not in known}
+        wanted = {key for key in customers if key not in known}
         known.update(repository.customer_ids(session, wanted))
-        skus = {line["sku"] for _, r in rows for line in r["lines"]}
         skus = {sku for sku in skus if sku not in self._products}
         self._products.update(repository.product_ids(session, skus))
+
+    def customer_id(self, number: int, external: str, report: ImportReport) -> int | None:
+        """The id of a customer looked up before; None (and a row error) if unknown."""
+        customer_id = self._customers.get(external)
+        if customer_id is None:
+            report.add_error(number, "customer_external_id", f"unknown customer {external}")
+        return customer_id
+
+    def product_id(self, number: int, index: int, sku: str, report: ImportReport) -> int | None:
+        """The id of line `index`'s product; None (and a row error) if the SKU is unknown."""
+        product_id = self._products.get(sku)
+        if product_id is None:
+            report.add_error(number, f"lines.{index}.sku", f"unknown product SKU {sku}")
+        return product_id
 
     def resolve(
         self, session: Session, rows: Numbered, report: ImportReport
@@ -111,19 +128,14 @@ class OrderImporter(Importer):
 
     def _resolve_row(self, number: int, row: Values, report: ImportReport) -> bool:
         """Turn the row's references into ids in place; False (and errors) if one is unknown."""
-        external = row.pop("customer_external_id")
-        customer_id = self._customers.get(external)
+        customer_id = self.customer_id(number, row.pop("customer_external_id"), report)
         ok = customer_id is not None
-        if not ok:
-            report.add_error(number, "customer_external_id", f"unknown customer {external}")
         lines = []
         total = Decimal("0")
         for index, line in enumerate(row.pop("lines"), start=1):
             sku, quantity, price = line["sku"], line["quantity"], line["unit_price"]
-            product_id = self._products.get(sku)
-            if product_id is None:
-                report.add_error(number, f"lines.{index}.sku", f"unknown product SKU {sku}")
-                ok = False
+            product_id = self.product_id(number, index, sku, report)
+            ok = ok and product_id is not None
             lines.append((product_id, sku, quantity, price))
             total += quantity * price
         row["number"] = row["number"] or row["external_id"]

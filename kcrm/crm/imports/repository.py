@@ -193,6 +193,19 @@ def insert_rows(
     return [found[key] for key in external_ids]
 
 
+def insert_encoded(
+    session: Session, table: Table, columns: dict[str, list[Any]], constants: dict[str, Any]
+) -> list[int]:
+    """SQLite: insert rows of columns already encoded by `sqlite_encode`; returns their ids."""
+    count = len(next(iter(columns.values()), []))
+    # The ids are given, as in insert_rows: this transaction holds SQLite's only write lock.
+    start = row_estimate(session, table) + 1
+    ids = list(range(start, start + count))
+    if count:
+        insert_columns(session, table, {"id": ids, **columns}, constants, encoded=True)
+    return ids
+
+
 def insert_many(
     session: Session,
     table: Table,
@@ -219,8 +232,13 @@ def insert_columns(
     table: Table,
     columns: dict[str, list[Any]],
     constants: dict[str, Any] | None = None,
+    *,
+    encoded: bool = False,
 ) -> None:
-    """Insert rows given column by column (lists of equal length), plus constant columns."""
+    """Insert rows given column by column (lists of equal length), plus constant columns.
+
+    `encoded`: on SQLite the columns already hold what `sqlite_encode` makes of them.
+    """
     count = len(next(iter(columns.values()), []))
     if not count:
         return
@@ -239,13 +257,13 @@ def insert_columns(
     literals = _sqlite_literals(table, constants, dialect)
     if literals is not None:
         sql, order = _literal_insert(table, tuple(columns), literals, dialect), list(columns)
-    encoded = [
-        _sqlite_encode(table.c[key], columns[key], dialect)
+    stored = [
+        (columns[key] if encoded else sqlite_encode(table.c[key], columns[key], dialect))
         if key in columns
-        else _sqlite_encode(table.c[key], [constants[key]], dialect) * count
+        else sqlite_encode(table.c[key], [constants[key]], dialect) * count
         for key in order
     ]
-    connection.exec_driver_sql(sql, list(zip(*encoded, strict=True)))
+    connection.exec_driver_sql(sql, list(zip(*stored, strict=True)))
 
 
 def _sqlite_literals(
@@ -258,7 +276,7 @@ def _sqlite_literals(
     """
     literals = {}
     for key, value in constants.items():
-        (stored,) = _sqlite_encode(table.c[key], [value], dialect)
+        (stored,) = sqlite_encode(table.c[key], [value], dialect)
         if stored is None:
             literals[key] = "NULL"
         elif type(stored) is int:
@@ -290,7 +308,8 @@ def _compiled_insert(
     return str(compiled), compiled.positiontup
 
 
-def _sqlite_encode(column: Column[Any], values: list[Any], dialect: Dialect) -> list[Any]:
+def sqlite_encode(column: Column[Any], values: list[Any], dialect: Dialect) -> list[Any]:
+    """The values as SQLite stores them for this column: its bind processing, per column."""
     if isinstance(column.type, UTCDateTime):
         return _sqlite_datetimes(values)
     encode = column.type.dialect_impl(dialect).bind_processor(dialect)

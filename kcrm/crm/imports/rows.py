@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from itertools import islice
+from typing import IO, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -18,11 +20,14 @@ from kcrm.crm.customers.models import (
     MemberTier,
     ValueTier,
 )
-from kcrm.crm.imports import fast
-from kcrm.crm.imports.schemas import ImportKind
+from kcrm.crm.imports import fast, parsers
+from kcrm.crm.imports.schemas import ImportFormat, ImportKind
 from kcrm.crm.orders.models import OrderStatus
 
 Values = dict[str, Any]
+# A batch of rows as the Validator leaves them: (row number, values or (field, reason) pairs).
+Checked = list[tuple[int, Values | list[tuple[str | None, str]]]]
+BATCH = 2000
 
 # Markers the parsers put in a record that cannot become a row at all.
 _MARKERS = {
@@ -199,3 +204,11 @@ class Validator:
             return self.model.model_validate(record).model_dump()
         except ValidationError as exc:
             return [(_field(err["loc"]), err["msg"]) for err in exc.errors()]
+
+
+def checked_batches(stream: IO[bytes], fmt: ImportFormat, kind: ImportKind) -> Iterator[Checked]:
+    """The file's rows, parsed and validated, BATCH at a time in file order."""
+    validate = Validator(kind)
+    records = parsers.read(stream, fmt, kind)
+    while batch := list(islice(records, BATCH)):
+        yield [(number, validate(record)) for number, record in batch]

@@ -9,33 +9,31 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from itertools import islice
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from kcrm.core.db import utcnow
 from kcrm.core.events import emit
-from kcrm.crm.imports import bulk, parsers, repository, rows
+from kcrm.crm.imports import bulk, encoded, reader, repository, rows
 from kcrm.crm.imports.base import Importer, Numbered
 from kcrm.crm.imports.exceptions import ImportConflict, ImportFailed
 from kcrm.crm.imports.kinds import IMPORTERS
 from kcrm.crm.imports.rows import Values
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind, ImportReport, RowError
 
-BATCH = 2000
 Progress = Callable[[int], object]
+Insert = Callable[[Session, list[Values]], list[int]]
 
 
-class _Run:
+class ImportRun:
     """The state of one import as it goes through the file."""
 
     def __init__(self, session: Session, importer: Importer, report: ImportReport) -> None:
         self.session = session
         self.importer = importer
         self.report = report
-        self.validate = rows.Validator(report.kind)
         self.seen: dict[str, set[str]] = {"external_id": set()}
         if importer.unique:
             self.seen[importer.unique] = set()
@@ -46,28 +44,27 @@ class _Run:
     def clean(self) -> bool:
         return self.report.error_count == 0 and self.report.conflicts == 0
 
-    def batch(self, records: list[tuple[int, dict[str, Any]]]) -> None:
-        """Validate, check and (while the file is clean so far) write one batch."""
-        self.report.total += len(records)
-        valid = self._validate(records)
+    def batch(self, checked: rows.Checked) -> None:
+        """Check and (while the file is clean so far) write one batch of validated rows."""
+        self.report.total += len(checked)
+        valid = self._validate(checked)
         resolved = self.importer.resolve(self.session, valid, self.report)
-        new, changed = self._classify(self._unique_ok(resolved))
+        new, changed = self.classify(self.unique_ok(resolved))
         if self.clean:
-            self._write(new, changed)
+            self.write(new, changed)
 
-    def _validate(self, records: list[tuple[int, dict[str, Any]]]) -> Numbered:
-        validate = self.validate
+    def _validate(self, checked: rows.Checked) -> Numbered:
         valid: Numbered = []
-        for number, record in records:
-            result = validate(record)
+        for number, result in checked:
             if isinstance(result, list):
                 for field, reason in result:
                     self.report.add_error(number, field, reason)
-            elif self._first_time(number, result):
+            elif self.first_time(number, result):
                 valid.append((number, result))
         return valid
 
-    def _first_time(self, number: int, row: Values) -> bool:
+    def first_time(self, number: int, row: Values) -> bool:
+        """Whether the row's keys are new in this file; a row error if one came before."""
         for field, seen in self.seen.items():
             # An order without a number is numbered by its external id.
             value = str(row.get(field) or row["external_id"])
@@ -77,7 +74,8 @@ class _Run:
             seen.add(value)
         return True
 
-    def _unique_ok(self, resolved: list[tuple[int, Values]]) -> list[tuple[int, Values]]:
+    def unique_ok(self, resolved: list[tuple[int, Values]]) -> list[tuple[int, Values]]:
+        """The rows whose unique column no other record holds; row errors for the rest."""
         column = self.importer.unique
         if column is None:
             return resolved
@@ -94,11 +92,17 @@ class _Run:
                 kept.append((number, values))
         return kept
 
-    def _classify(
+    def classify(
         self, resolved: list[tuple[int, Values]]
     ) -> tuple[list[Values], list[tuple[int, Values]]]:
+        """New rows, and changed ones with their ids (unchanged ones and conflicts counted)."""
         keys = [values["external_id"] for _, values in resolved]
-        stored = self.importer.existing(self.session, keys)
+        return self.sort(resolved, self.importer.existing(self.session, keys))
+
+    def sort(
+        self, resolved: list[tuple[int, Values]], stored: dict[str, tuple[int, tuple[Any, ...]]]
+    ) -> tuple[list[Values], list[tuple[int, Values]]]:
+        """`classify` with the stored rows (external_id -> (id, snapshot)) given."""
         new: list[Values] = []
         changed: list[tuple[int, Values]] = []
         for number, values in resolved:
@@ -116,8 +120,11 @@ class _Run:
                 changed.append((found[0], values))
         return new, changed
 
-    def _write(self, new: list[Values], changed: list[tuple[int, Values]]) -> None:
-        ids = self.importer.insert(self.session, new)
+    def write(
+        self, new: list[Values], changed: list[tuple[int, Values]], insert: Insert | None = None
+    ) -> None:
+        """Insert the new rows (with the importer's insert unless given) and update the rest."""
+        ids = (insert or self.importer.insert)(self.session, new)
         self.importer.update(self.session, changed)
         self.report.created += len(new)
         self.indexes.wrote(len(new))
@@ -143,10 +150,24 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _batches(
-    records: Iterator[tuple[int, dict[str, Any]]],
-) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    while batch := list(islice(records, BATCH)):
-        yield batch
+    state: ImportRun, stream: IO[bytes], fmt: ImportFormat, parallel: bool | None
+) -> Iterator[int]:
+    """Import the file batch by batch; yields each batch's row count."""
+    session, kind = state.session, state.report.kind
+    if parallel is None:
+        parallel = reader.worth_a_worker(stream)
+    messages = None
+    if parallel and encoded.applies(session, kind):
+        messages = reader.produced(encoded.produce, stream, fmt, kind)
+    if messages is not None:
+        with closing(messages):
+            for message in messages:
+                encoded.take(state, message)
+                yield len(message)
+        return
+    for checked in rows.checked_batches(stream, fmt, kind):
+        state.batch(checked)
+        yield len(checked)
 
 
 def _audit(session: Session, report: ImportReport, source: str | None) -> None:
@@ -177,15 +198,18 @@ def run(
     upsert: bool = False,
     source: str | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
-    """Import one file; ImportFailed (400) or ImportConflict (409) leave the database as it was."""
+    """Import one file; ImportFailed (400) or ImportConflict (409) leave the database as it was.
+
+    `parallel`: read a SQLite order feed in a second process (None: when the file is large).
+    """
     report = ImportReport(kind=kind, format=fmt, upsert=upsert)
     with _fewer_collections(), repository.import_cache(session), session.begin_nested():
-        state = _Run(session, IMPORTERS[kind](), report)
-        for batch in _batches(parsers.read(stream, fmt, kind)):
-            state.batch(batch)
+        state = ImportRun(session, IMPORTERS[kind](), report)
+        for size in _batches(state, stream, fmt, parallel):
             if progress is not None:
-                progress(len(batch))
+                progress(size)
         if report.error_count:
             raise ImportFailed(report)
         if report.conflicts:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from kcrm.crm.imports import bulk
+from kcrm.crm.imports import bulk, rows
 from kcrm.crm.imports import service as import_service
 from kcrm.crm.imports.exceptions import ImportFailed
 from kcrm.crm.imports.schemas import ImportFormat, ImportKind
@@ -45,7 +45,7 @@ def _import_orders(session: Session, content: str, during: list[set[str]]) -> No
 def tiny_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every import counts as large, one row per batch."""
     monkeypatch.setattr(bulk, "MIN_ROWS", 1)
-    monkeypatch.setattr(import_service, "BATCH", 1)
+    monkeypatch.setattr(rows, "BATCH", 1)
 
 
 class TestDeferredIndexes:

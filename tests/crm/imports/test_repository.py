@@ -69,7 +69,7 @@ class TestSqliteEncode:
         bind = column.type.dialect_impl(dialect).bind_processor(dialect)
         assert bind is not None
         values = [*OrderStatus, OrderStatus.paid, None]
-        assert repository._sqlite_encode(column, values, dialect) == [bind(v) for v in values]
+        assert repository.sqlite_encode(column, values, dialect) == [bind(v) for v in values]
 
     def test_json_lists_as_sqlalchemy_binds_them(self) -> None:
         column = Customer.__table__.c.tags
@@ -77,7 +77,7 @@ class TestSqliteEncode:
         bind = column.type.dialect_impl(dialect).bind_processor(dialect)
         assert bind is not None
         values: list[object] = [["a", "b"], ["a", "b"], [], [1], [True], ["x'y"], [{"k": 1}]]
-        assert repository._sqlite_encode(column, values, dialect) == [bind(v) for v in values]
+        assert repository.sqlite_encode(column, values, dialect) == [bind(v) for v in values]
 
 
 class TestConstantsAsLiterals:
