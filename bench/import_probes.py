@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kcrm.crm.imports import encoded, kinds, rows
+from kcrm.crm.imports import bulk, encoded, kinds, rows
 from kcrm.crm.imports import reader as reader_module
 from kcrm.crm.imports import service as import_service
 from kcrm.crm.imports.rows import BATCH
@@ -26,6 +26,7 @@ STEPS = (
     ("lookups", kinds.OrderImporter, "existing"),
     ("write", import_service.ImportRun, "write"),
     ("take", encoded, "take"),
+    ("rebuild", bulk.DeferredIndexes, "restore"),
 )
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 ORDERS, LINES = table_of(Order), table_of(OrderLine)
 # What the worker sends per order: the stored columns but the customer, by external id.
 SENT = ("external_id", *(c for c in ORDER_COLUMNS if c != "customer_id"))
+_ZERO = Decimal("0")
 _FROM_FILE = tuple(c for c in SENT if c not in ("number", "total"))
 
 
@@ -49,6 +50,9 @@ class Batch:
     skus: list[str] = field(default_factory=list)
     quantities: list[int] = field(default_factory=list)
     prices: list[Any] = field(default_factory=list)
+    # Filled in by the importing process: ids per valid order and per line (None: unknown).
+    customer_ids: list[int | None] = field(default_factory=list)
+    product_ids: list[int | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.results)
@@ -82,10 +86,7 @@ def encode(checked: rows.Checked, dialect: Dialect) -> Batch:
     columns: dict[str, list[Any]] = {key: [v[key] for v in valid] for key in _FROM_FILE}
     columns["number"] = [v["number"] or v["external_id"] for v in valid]
     lines = [v["lines"] for v in valid]
-    # The same sum, in the same order, as OrderImporter._resolve_row.
-    columns["total"] = [
-        sum((line["quantity"] * line["unit_price"] for line in ls), Decimal("0")) for ls in lines
-    ]
+    columns["total"] = [_total(ls) for ls in lines]
     batch.columns = {
         key: repository.sqlite_encode(ORDERS.c[key], columns[key], dialect) for key in SENT
     }
@@ -99,19 +100,23 @@ def encode(checked: rows.Checked, dialect: Dialect) -> Batch:
     return batch
 
 
+def _total(lines: list[Values]) -> Decimal:
+    # The same sum, in the same order, as OrderImporter._resolve_row.
+    total = _ZERO
+    for line in lines:
+        total += line["quantity"] * line["unit_price"]
+    return total
+
+
 def take(run: ImportRun, batch: Batch) -> None:
     """In the importing process: check, resolve and (while the file is clean) write a batch."""
     run.report.total += len(batch)
     kept = _first_times(run, batch)
     importer = run.importer
     assert isinstance(importer, OrderImporter)
-    skus = {batch.skus[k] for _, i in kept for k in batch.lines_of(i)}
-    importer.load_references(run.session, {batch.customers[i] for _, i in kept}, skus)
-    resolved = []
-    for number, i in kept:
-        row = _resolve(importer, run, batch, number, i)
-        if row is not None:
-            resolved.append((number, row))
+    # Every key of the batch, its repeated rows' included: a lookup too many costs nothing.
+    importer.load_references(run.session, set(batch.customers), set(batch.skus))
+    resolved = _resolved(importer, run, batch, kept)
     resolved = run.unique_ok(resolved)
     keys = [values["external_id"] for _, values in resolved]
     stored = importer.existing(run.session, keys)
@@ -129,6 +134,10 @@ def take(run: ImportRun, batch: Batch) -> None:
 def _first_times(run: ImportRun, batch: Batch) -> list[tuple[int, int]]:
     """(row number, index among the valid rows) of the valid rows not repeated in the file."""
     external, numbers = batch.columns["external_id"], batch.columns["number"]
+    if len(external) == len(batch) and run.all_first_time([external, numbers]):
+        return [(number, i) for i, (number, _) in enumerate(batch.results)]
+    keys = zip(external, numbers, strict=True)
+    first_time = run.first_time_keys
     kept = []
     index = -1
     for number, errors in batch.results:
@@ -137,42 +146,41 @@ def _first_times(run: ImportRun, batch: Batch) -> list[tuple[int, int]]:
                 run.report.add_error(number, name, reason)
             continue
         index += 1
-        if run.first_time(number, {"external_id": external[index], "number": numbers[index]}):
+        if first_time(number, next(keys)):
             kept.append((number, index))
     return kept
 
 
-def _resolve(
-    importer: OrderImporter, run: ImportRun, batch: Batch, number: int, i: int
-) -> Values | None:
-    """A light row (keys, ids and its index in the batch); None if a reference is unknown."""
-    customer_id = importer.customer_id(number, batch.customers[i], run.report)
-    ok = customer_id is not None
-    products = []
+def _resolved(
+    importer: OrderImporter, run: ImportRun, batch: Batch, kept: list[tuple[int, int]]
+) -> list[tuple[int, Values]]:
+    """Light rows (keys and index) of the kept rows whose references are all known."""
+    customers, products = importer.known_ids()
+    batch.customer_ids = [customers.get(key) for key in batch.customers]
+    batch.product_ids = [products.get(sku) for sku in batch.skus]
+    external, numbers = batch.columns["external_id"], batch.columns["number"]
+    if None in batch.customer_ids or None in batch.product_ids:
+        kept = [(number, i) for number, i in kept if _known(importer, run, batch, number, i)]
+    return [(n, {"external_id": external[i], "number": numbers[i], "_i": i}) for n, i in kept]
+
+
+def _known(importer: OrderImporter, run: ImportRun, batch: Batch, number: int, i: int) -> bool:
+    """Whether row i's customer and products are known; row errors (as in process) if not."""
+    ok = importer.customer_id(number, batch.customers[i], run.report) is not None
     for index, k in enumerate(batch.lines_of(i), start=1):
-        product_id = importer.product_id(number, index, batch.skus[k], run.report)
-        ok = ok and product_id is not None
-        products.append(product_id)
-    if not ok:
-        return None
-    return {
-        "external_id": batch.columns["external_id"][i],
-        "number": batch.columns["number"][i],
-        "customer_id": customer_id,
-        "_i": i,
-        "_products": products,
-    }
+        ok = importer.product_id(number, index, batch.skus[k], run.report) is not None and ok
+    return ok
 
 
 def _typed(batch: Batch, row: Values, decode: dict[str, Any]) -> Values:
     """A light row as the in-process path's values, decoded as the database reads them."""
     i = row["_i"]
     values = {key: decode[key](batch.columns[key][i]) for key in SENT}
-    values["customer_id"] = row["customer_id"]
+    values["customer_id"] = batch.customer_ids[i]
     price = decode["unit_price"]
     values["_lines"] = tuple(
-        (product_id, batch.skus[k], batch.quantities[k], price(batch.prices[k]))
-        for product_id, k in zip(row["_products"], batch.lines_of(i), strict=True)
+        (batch.product_ids[k], batch.skus[k], batch.quantities[k], price(batch.prices[k]))
+        for k in batch.lines_of(i)
     )
     return values
 
@@ -195,21 +203,25 @@ def _same(value: Any) -> Any:
 def _insert(session: Session, batch: Batch, new: list[Values]) -> list[int]:
     """Insert new orders from the batch's encoded columns, then their lines; their ids."""
     picked = [row["_i"] for row in new]
-    columns = {key: [batch.columns[key][i] for i in picked] for key in SENT}
-    columns["customer_id"] = [row["customer_id"] for row in new]
+    whole = picked == list(range(len(batch.customers)))
+    columns = {key: _pick(batch.columns[key], picked, whole) for key in SENT}
+    columns["customer_id"] = _pick(batch.customer_ids, picked, whole)
     now = utcnow()
     constants = {**OrderImporter.insert_defaults, "created_at": now, "updated_at": now}
     ids = repository.insert_encoded(session, ORDERS, columns, constants)
-    skus, quantities, prices = batch.skus, batch.quantities, batch.prices
-    lines: list[tuple[Any, ...]] = [
-        (order_id, product_id, skus[k], quantities[k], prices[k])
-        for order_id, row in zip(ids, new, strict=True)
-        for product_id, k in zip(row["_products"], batch.lines_of(row["_i"]), strict=True)
-    ]
-    if lines:
-        names = ("order_id", "product_id", "sku", "quantity", "unit_price")
-        line_columns = {
-            name: list(c) for name, c in zip(names, zip(*lines, strict=True), strict=True)
-        }
-        repository.insert_columns(session, LINES, line_columns, encoded=True)
+    counts = [batch.line_counts[i] for i in picked]
+    lines = [k for i in picked for k in batch.lines_of(i)]
+    line_columns = {
+        "order_id": [order_id for order_id, n in zip(ids, counts, strict=True) for _ in range(n)],
+        "product_id": _pick(batch.product_ids, lines, whole),
+        "sku": _pick(batch.skus, lines, whole),
+        "quantity": _pick(batch.quantities, lines, whole),
+        "unit_price": _pick(batch.prices, lines, whole),
+    }
+    repository.insert_columns(session, LINES, line_columns, encoded=True)
     return ids
+
+
+def _pick(values: list[Any], indexes: list[int], whole: bool) -> list[Any]:
+    # A clean batch of new orders (the common case) writes every row: no copy then.
+    return values if whole else [values[i] for i in indexes]

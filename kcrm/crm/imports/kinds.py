@@ -101,6 +101,10 @@ class OrderImporter(Importer):
         skus = {sku for sku in skus if sku not in self._products}
         self._products.update(repository.product_ids(session, skus))
 
+    def known_ids(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Customer ids by external id and product ids by SKU, as looked up so far."""
+        return self._customers, self._products
+
     def customer_id(self, number: int, external: str, report: ImportReport) -> int | None:
         """The id of a customer looked up before; None (and a row error) if unknown."""
         customer_id = self._customers.get(external)

@@ -61,7 +61,7 @@ def produced(
     )
     try:
         worker.start()
-    except OSError:
+    except (OSError, AssertionError):  # AssertionError: this process is a daemon (no children)
         for end in (bytes_out, bytes_in, results_out, results_in):
             end.close()
         return None

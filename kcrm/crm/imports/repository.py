@@ -86,15 +86,10 @@ def create_indexes(session: Session, statements: Iterable[str]) -> None:
 
 def _chunks(session: Session, values: Iterable[T]) -> Iterator[list[T]]:
     # SQLite takes the keys as one JSON parameter (see _in), so needs no chunks.
-    size = 1 << 30 if session.get_bind().dialect.name == "sqlite" else CHUNK
-    chunk: list[T] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    items = list(values)
+    size = max(len(items), 1) if session.get_bind().dialect.name == "sqlite" else CHUNK
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _in(session: Session, column: _Column, keys: list[Any]) -> ColumnElement[bool]:

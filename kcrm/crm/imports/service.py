@@ -8,7 +8,7 @@ savepoint is rolled back if anything was wrong: nothing from a bad file is ever 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from typing import IO, Any
 
@@ -65,9 +65,24 @@ class ImportRun:
 
     def first_time(self, number: int, row: Values) -> bool:
         """Whether the row's keys are new in this file; a row error if one came before."""
-        for field, seen in self.seen.items():
-            # An order without a number is numbered by its external id.
-            value = str(row.get(field) or row["external_id"])
+        # An order without a number is numbered by its external id.
+        return self.first_time_keys(
+            number, [str(row.get(field) or row["external_id"]) for field in self.seen]
+        )
+
+    def all_first_time(self, keys: Sequence[Sequence[str]]) -> bool:
+        """If no key of these rows (per field of `seen`, in its order) came before, nor twice
+        among them, note them all and say so; otherwise note nothing (check row by row)."""
+        for seen, values in zip(self.seen.values(), keys, strict=True):
+            if len(set(values)) < len(values) or not seen.isdisjoint(values):
+                return False
+        for seen, values in zip(self.seen.values(), keys, strict=True):
+            seen.update(values)
+        return True
+
+    def first_time_keys(self, number: int, keys: Iterable[str]) -> bool:
+        """`first_time` with the row's keys given, in the order of `seen`'s fields."""
+        for (field, seen), value in zip(self.seen.items(), keys, strict=True):
             if value in seen:
                 self.report.add_error(number, field, f"{value} appears twice in this file")
                 return False
@@ -82,6 +97,8 @@ class ImportRun:
         held = repository.holders(
             self.session, self.importer.table, column, [v[column] for _, v in resolved]
         )
+        if not held:  # a new file's usual case: none of its values is taken
+            return resolved
         kept = []
         for number, values in resolved:
             holder = held.get(values[column], values["external_id"])
@@ -103,6 +120,8 @@ class ImportRun:
         self, resolved: list[tuple[int, Values]], stored: dict[str, tuple[int, tuple[Any, ...]]]
     ) -> tuple[list[Values], list[tuple[int, Values]]]:
         """`classify` with the stored rows (external_id -> (id, snapshot)) given."""
+        if not stored:
+            return [values for _, values in resolved], []
         new: list[Values] = []
         changed: list[tuple[int, Values]] = []
         for number, values in resolved:
