@@ -13,7 +13,9 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Generator, Iterator
+from functools import cache
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import IO, Any
 
@@ -51,9 +53,7 @@ def produced(
     None if no worker could be started (the caller then reads the stream itself: nothing
     has been read from it yet). Close the generator when done with it, even early.
     """
-    # spawn, not fork: the API process holds threads (model pools, the event loop) and
-    # database connections that a forked child must not inherit.
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     bytes_out, bytes_in = context.Pipe(duplex=False)
     results_out, results_in = context.Pipe(duplex=False)
     worker = context.Process(
@@ -70,6 +70,17 @@ def produced(
     feeder = threading.Thread(target=_feed, args=(stream, bytes_in), daemon=True)
     feeder.start()
     return _messages(worker, feeder, results_out)
+
+
+@cache
+def _context() -> ForkServerContext:
+    # forkserver, not fork: the API process holds threads (model pools, the event loop) and
+    # database connections that a forked child must not inherit. The server is a fresh
+    # process that imports the reading side once; each worker is then forked from it ready
+    # to go (half a second sooner than a spawned one, from the second import on).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kcrm.crm.imports.encoded"])
+    return context
 
 
 def _messages(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-from multiprocessing.context import SpawnProcess
+from multiprocessing.context import ForkServerProcess
 from typing import Any
 
 import pytest
@@ -179,5 +179,5 @@ class TestReader:
         def refuse(_: object) -> None:
             raise OSError("no processes here")
 
-        monkeypatch.setattr(SpawnProcess, "start", refuse)
+        monkeypatch.setattr(ForkServerProcess, "start", refuse)
         assert _outcome(session, content, ImportFormat.csv, parallel=True, upsert=False) == expected
