@@ -210,7 +210,7 @@ def _insert(session: Session, batch: Batch, new: list[Values]) -> list[int]:
     constants = {**OrderImporter.insert_defaults, "created_at": now, "updated_at": now}
     ids = repository.insert_encoded(session, ORDERS, columns, constants)
     counts = [batch.line_counts[i] for i in picked]
-    lines = [k for i in picked for k in batch.lines_of(i)]
+    lines = [] if whole else [k for i in picked for k in batch.lines_of(i)]
     line_columns = {
         "order_id": [order_id for order_id, n in zip(ids, counts, strict=True) for _ in range(n)],
         "product_id": _pick(batch.product_ids, lines, whole),

@@ -54,7 +54,12 @@ class ImportRun:
             self.write(new, changed)
 
     def _validate(self, checked: rows.Checked) -> Numbered:
-        valid: Numbered = []
+        valid: Numbered = [(n, row) for n, row in checked if not isinstance(row, list)]
+        if len(valid) == len(checked):
+            keys = [[self._key(row, field) for _, row in valid] for field in self.seen]
+            if self.all_first_time(keys):
+                return valid
+        valid = []
         for number, result in checked:
             if isinstance(result, list):
                 for field, reason in result:
@@ -65,14 +70,15 @@ class ImportRun:
 
     def first_time(self, number: int, row: Values) -> bool:
         """Whether the row's keys are new in this file; a row error if one came before."""
+        return self.first_time_keys(number, [self._key(row, field) for field in self.seen])
+
+    @staticmethod
+    def _key(row: Values, field: str) -> str:
         # An order without a number is numbered by its external id.
-        return self.first_time_keys(
-            number, [str(row.get(field) or row["external_id"]) for field in self.seen]
-        )
+        return str(row.get(field) or row["external_id"])
 
     def all_first_time(self, keys: Sequence[Sequence[str]]) -> bool:
-        """If no key of these rows (per field of `seen`, in its order) came before, nor twice
-        among them, note them all and say so; otherwise note nothing (check row by row)."""
+        """Note the rows' keys (a list per field of `seen`) if none repeats or came before."""
         for seen, values in zip(self.seen.values(), keys, strict=True):
             if len(set(values)) < len(values) or not seen.isdisjoint(values):
                 return False
