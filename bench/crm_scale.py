@@ -274,8 +274,9 @@ def _phase_lines(results: dict[str, Any]) -> list[str]:
     names = ("read", "check", "take", "resolve", "lookups", "write", "rebuild", "other")
     lines = [
         "Where the time goes, µs per row (wall time of each step, timed per batch; `write` is",
-        "encoding plus `executemany` for the rows and their lines, `rebuild` the secondary indexes",
-        "made again at the end, `other` the commit and batching):",
+        "encoding (done by the reader process when there is one) plus `executemany` for the rows",
+        "and their lines, `rebuild` the secondary indexes made again at the end, `other` the",
+        "commit and batching):",
         "",
         f"| import | format | {' | '.join(names)} | total |",
         f"| --- | --- | {' | '.join('---' for _ in names)} | --- |",
