@@ -3,14 +3,22 @@ index status and reindex, and who may use them."""
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcrm.api.cookies import CSRF_COOKIE
 from kcrm.auth.models import Role
 from kcrm.crm.customers.models import Customer
 from kcrm.crm.imports import jobs as import_jobs
+from kcrm.crm.imports import reader
+from kcrm.crm.imports import service as import_service
+from kcrm.crm.imports.schemas import ImportFormat, ImportKind
+from kcrm.crm.orders.models import OrderLine
+from tests.crm.imports import files
 from tests.factories.knowledge import make_article
 from tests.factories.users import make_user
 from tests.web.forms import HTML, login
@@ -22,9 +30,11 @@ def _admin(client: TestClient, session: Session) -> None:
     login(client, make_user(session, role=Role.admin, language="en").email)
 
 
-def _run_job(client: TestClient, body: str, name: str = "c.csv") -> dict[str, object]:
+def _run_job(
+    client: TestClient, body: str, name: str = "c.csv", kind: str = "customers"
+) -> dict[str, object]:
     started = client.post(
-        "/imports/customers/jobs",
+        f"/imports/{kind}/jobs",
         files={"file": (name, body.encode(), "text/csv")},
         headers={"X-CSRF-Token": client.cookies[CSRF_COOKIE]},
     )
@@ -73,6 +83,30 @@ class TestImportJobs:
         assert {"name", "email"} <= fields
         kept = session.scalars(select(Customer).where(Customer.external_id == "JOB-OK")).all()
         assert kept == []
+
+    @pytest.mark.slow  # 8 MB of orders: about 20 s on PostgreSQL, where no helper applies
+    def test_a_large_order_feed_is_read_by_a_helper_process(
+        self, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        _admin(client, session)
+        for kind, content, fmt in (
+            (ImportKind.customers, files.CUSTOMERS_CSV, ImportFormat.csv),
+            (ImportKind.products, files.PRODUCTS_JSON, ImportFormat.json),
+        ):
+            import_service.run(session, kind=kind, stream=files.as_bytes(content), fmt=fmt)
+        header, line = files.ORDERS_CSV.splitlines()[:2]
+        count = reader.PARALLEL_BYTES // len(line) + 1
+        body = "\n".join([header, *(line.replace("SO-I-1", f"SO-J-{n}") for n in range(count))])
+        started: list[object] = []
+        produced = reader.produced
+        monkeypatch.setattr(reader, "produced", lambda *a: started.append(a) or produced(*a))
+        job = _run_job(client, body + "\n", "orders.csv", kind="orders")
+        assert job["state"] == "done", job
+        assert (job["rows"], job["fraction"]) == (count, 1.0)
+        assert job["report"]["created"] == count  # type: ignore[index]
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        assert len(started) == (1 if sqlite and (os.cpu_count() or 1) > 1 else 0)
+        assert session.scalar(select(func.count()).select_from(OrderLine)) == 2 * count
 
     def test_an_unknown_job_is_404(self, client: TestClient, session: Session) -> None:
         _admin(client, session)
