@@ -175,10 +175,7 @@ def insert_rows(
     if not rows:
         return []
     if session.connection().dialect.name == "sqlite":
-        # This transaction holds SQLite's only write lock, so every id past the highest is
-        # free: the ids are given, not read back, and a clash would fail rather than mislabel.
-        start = row_estimate(session, table) + 1
-        ids = list(range(start, start + len(rows)))
+        ids = _next_ids(session, table, len(rows))
         insert_many(session, table, rows, keys=keys, constants=constants, ids=ids)
         return ids
     insert_many(session, table, rows, keys=keys, constants=constants)
@@ -193,12 +190,17 @@ def insert_encoded(
 ) -> list[int]:
     """SQLite: insert rows of columns already encoded by `sqlite_encode`; returns their ids."""
     count = len(next(iter(columns.values()), []))
-    # The ids are given, as in insert_rows: this transaction holds SQLite's only write lock.
-    start = row_estimate(session, table) + 1
-    ids = list(range(start, start + count))
+    ids = _next_ids(session, table, count)
     if count:
         insert_columns(session, table, {"id": ids, **columns}, constants, encoded=True)
     return ids
+
+
+def _next_ids(session: Session, table: Table, count: int) -> list[int]:
+    # SQLite: this transaction holds the only write lock, so every id past the highest is
+    # free: the ids are given, not read back, and a clash would fail rather than mislabel.
+    start = row_estimate(session, table) + 1
+    return list(range(start, start + count))
 
 
 def insert_many(

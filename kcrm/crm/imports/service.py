@@ -179,10 +179,10 @@ def _batches(
 ) -> Iterator[int]:
     """Import the file batch by batch; yields each batch's row count."""
     session, kind = state.session, state.report.kind
-    if parallel is None:
-        parallel = reader.worth_a_worker(stream)
     messages = None
-    if parallel and encoded.applies(session, kind):
+    if encoded.applies(session, kind) and (
+        reader.worth_a_worker(stream) if parallel is None else parallel
+    ):
         messages = reader.produced(encoded.produce, stream, fmt, kind)
     if messages is not None:
         with closing(messages):
