@@ -1,4 +1,4 @@
-"""The expat feed reader: the same records ElementTree gave, and every DTD refused."""
+"""The feed reader: the same records as a whole ElementTree, and every DTD refused."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ MIXED = """<customers>
 </customers>"""
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]><customers><c>&x;</c></customers>"""
+
+
+EXTERNAL_DTD = """<!DOCTYPE customers SYSTEM "http://example.com/evil.dtd">
+<customers><customer external_id="X1"/></customers>"""
+
+
+class _Counted(io.BytesIO):
+    """A stream that counts its reads (and never ends properly: it lacks the root's end)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text.encode("utf-8"))
+        self.reads = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.reads += 1
+        return super().read(size)
 
 
 def _value(element: ElementTree.Element) -> Any:
@@ -57,11 +73,27 @@ class TestRecords:
     def test_records_split_across_reads(self) -> None:
         assert _records(files.ORDERS_XML, chunk=7) == _reference(files.ORDERS_XML)
 
-    @pytest.mark.parametrize("text", [files.BILLION_LAUGHS, XXE])
-    def test_dtds_and_entities_are_refused(self, text: str) -> None:
+    @pytest.mark.parametrize("text", [files.BILLION_LAUGHS, XXE, EXTERNAL_DTD])
+    @pytest.mark.parametrize("chunk", [1 << 16, 5])
+    def test_dtds_and_entities_are_refused(self, text: str, chunk: int) -> None:
         with pytest.raises(DefusedXmlException):
-            _records(text)
+            _records(text, chunk)
+
+    def test_a_dtd_in_another_encoding_is_refused(self) -> None:
+        stream = io.BytesIO(XXE.replace('<?xml version="1.0"?>', "").encode("utf-16"))
+        with pytest.raises(DefusedXmlException):
+            list(xmlfeed.records(stream))
+
+    def test_an_undeclared_entity_is_malformed(self) -> None:
+        with pytest.raises(ElementTree.ParseError, match="undefined entity"):
+            _records("<customers><customer><name>&x;</name></customer></customers>")
+
+    def test_records_come_before_the_whole_file_is_read(self) -> None:
+        stream = _Counted(files.ORDERS_XML.replace("</orders>", "") + "<order/>" * 10_000)
+        first = next(xmlfeed.records(stream, chunk_size=256))
+        assert first[0] == "order"
+        assert stream.reads <= 8
 
     def test_malformed_xml_raises(self) -> None:
-        with pytest.raises(xmlfeed.expat.ExpatError):
+        with pytest.raises(ElementTree.ParseError):
             _records("<customers><customer></customers>")
