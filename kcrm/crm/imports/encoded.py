@@ -11,7 +11,7 @@ decoded back into the in-process path's values, and compared and updated as ther
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -57,6 +57,10 @@ class Batch:
     def __len__(self) -> int:
         return len(self.results)
 
+    def message(self) -> dict[str, Any]:
+        """The fields as plain values for the reader's transport (marshal); not copied."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     @cached_property
     def starts(self) -> list[int]:
         """Where each valid order's lines begin in the flat line columns."""
@@ -72,11 +76,11 @@ def applies(session: Session, kind: ImportKind) -> bool:
     return kind == ImportKind.orders and session.connection().dialect.name == "sqlite"
 
 
-def produce(stream: IO[bytes], fmt: ImportFormat, kind: ImportKind) -> Iterator[Batch]:
-    """In the worker: each batch of the file, checked and encoded."""
+def produce(stream: IO[bytes], fmt: ImportFormat, kind: ImportKind) -> Iterator[dict[str, Any]]:
+    """In the worker: each batch of the file, checked and encoded, as `Batch(**message)`."""
     dialect = sqlite.dialect()
     for checked in rows.checked_batches(stream, fmt, kind):
-        yield encode(checked, dialect)
+        yield encode(checked, dialect).message()
 
 
 def encode(checked: rows.Checked, dialect: Dialect) -> Batch:

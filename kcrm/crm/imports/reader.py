@@ -1,19 +1,24 @@
 """Run a file's reading side in a second process and receive what it makes, batch by batch.
 
-The worker gets the file's bytes through a pipe (API uploads are in-memory streams, not
-paths) and sends back pickled messages. An error it raises (a malformed file) is raised
-here; a worker that dies is a clear error, and a consumer that stops early kills it.
+A file on disk is read by the worker itself, through a duplicate of its descriptor; any other
+stream (API uploads are in memory) is fed to it through a pipe by a thread here. The worker
+sends its messages back marshalled: plain values only, half the cost of pickling them. An
+error it raises (a malformed file) is raised here; a worker that dies is a clear error, and
+a consumer that stops early kills it.
 """
 
 from __future__ import annotations
 
 import io
+import marshal
 import multiprocessing
 import os
 import pickle
+import stat
 import threading
 from collections.abc import Callable, Generator, Iterator
 from functools import cache
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
@@ -25,8 +30,11 @@ from kcrm.crm.imports.schemas import ImportFormat, ImportKind
 # Below this, reading in process is cheaper than starting a worker (about half a second).
 PARALLEL_BYTES = 8 * 1024 * 1024
 _CHUNK = 1 << 16
+# The first byte of each message from the worker: marshalled data, or the pickled end.
+_DATA, _END = b"d", b"e"
 
-# What the worker runs: (stream, format, kind) -> messages; a module-level function.
+# What the worker runs: (stream, format, kind) -> messages; a module-level function whose
+# messages hold only what marshal takes (None, numbers, strings, and lists, tuples and dicts).
 Producer = Callable[[IO[bytes], ImportFormat, ImportKind], Iterator[Any]]
 
 
@@ -54,22 +62,31 @@ def produced(
     has been read from it yet). Close the generator when done with it, even early.
     """
     context = _context()
-    bytes_out, bytes_in = context.Pipe(duplex=False)
+    on_disk = _FileBytes.of(stream)
+    bytes_out, bytes_in = context.Pipe(duplex=False) if on_disk is None else (None, None)
     results_out, results_in = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_work, args=(produce, fmt, kind, bytes_out, results_in), name="kcrm-import"
+        target=_work,
+        args=(produce, fmt, kind, on_disk or bytes_out, results_in),
+        name="kcrm-import",
     )
     try:
         worker.start()
     except (OSError, AssertionError):  # AssertionError: this process is a daemon (no children)
-        for end in (bytes_out, bytes_in, results_out, results_in):
-            end.close()
+        _close(bytes_out, bytes_in, results_out, results_in)
         return None
-    bytes_out.close()
-    results_in.close()
-    feeder = threading.Thread(target=_feed, args=(stream, bytes_in), daemon=True)
-    feeder.start()
-    return _messages(worker, feeder, results_out)
+    _close(bytes_out, results_in)  # the worker's ends: it holds copies of its own
+    feeder = None
+    if bytes_in is not None:
+        feeder = threading.Thread(target=_feed, args=(stream, bytes_in), daemon=True)
+        feeder.start()
+    return _messages(worker, feeder, results_out, stream if on_disk else None)
+
+
+def _close(*ends: Connection | None) -> None:
+    for end in ends:
+        if end is not None:
+            end.close()
 
 
 @cache
@@ -84,30 +101,78 @@ def _context() -> ForkServerContext:
 
 
 def _messages(
-    worker: BaseProcess, feeder: threading.Thread, results: Connection
+    worker: BaseProcess,
+    feeder: threading.Thread | None,
+    results: Connection,
+    read_by_worker: IO[bytes] | None,
 ) -> Generator[Any, None, None]:
     """What the worker sends; closing this (or an error) stops the worker and the feeder."""
     try:
         yield from _received(results)
+        if read_by_worker is not None:
+            read_by_worker.seek(0, io.SEEK_END)  # read to the end, as a feeder leaves it
     finally:
         results.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
-        feeder.join(timeout=5)
+        if feeder is not None:
+            feeder.join(timeout=5)
 
 
 def _received(results: Connection) -> Iterator[Any]:
     while True:
         try:
-            message = pickle.loads(results.recv_bytes())
+            data = results.recv_bytes()
         except EOFError:
             raise KcrmError("the import's file reader stopped unexpectedly", 500) from None
-        if message is None:
+        if data[:1] == _DATA:
+            yield marshal.loads(memoryview(data)[1:])
+            continue
+        last = pickle.loads(memoryview(data)[1:])
+        if last is None:
             return
-        if isinstance(message, BaseException):
-            raise message
-        yield message
+        raise last
+
+
+class _FileBytes(io.RawIOBase):
+    """A file on disk from a given offset, read with pread; sent to a worker as a duplicate fd.
+
+    pread leaves the descriptor's offset alone, which the importing process's copy shares.
+    """
+
+    def __init__(self, fd: int, offset: int) -> None:
+        self.fd, self.offset = fd, offset
+
+    @classmethod
+    def of(cls, stream: IO[bytes]) -> _FileBytes | None:
+        """The rest of `stream` if it is a regular file (not a pipe, socket or memory)."""
+        # fileno() writes a SpooledTemporaryFile out to disk; the uploads that come here (8 MB
+        # or more) are on disk already, as Starlette spools anything over 1 MB.
+        try:
+            fd, offset = stream.fileno(), stream.tell()
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+            return None
+        return cls(fd, offset) if regular else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Only while a worker starts: multiprocessing passes the descriptor along with it.
+        return _file_bytes, (reduction.DupFd(self.fd), self.offset)
+
+    def readable(self) -> bool:
+        """Always: this is a read-only stream."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill `buffer` from the file at the current offset; 0 at the end."""
+        size = os.preadv(self.fd, [buffer], self.offset)
+        self.offset += size
+        return size
+
+
+def _file_bytes(fd: Any, offset: int) -> _FileBytes:
+    return _FileBytes(fd.detach(), offset)
 
 
 def _feed(stream: IO[bytes], sink: Connection) -> None:
@@ -149,7 +214,7 @@ def _work(
     produce: Producer,
     fmt: ImportFormat,
     kind: ImportKind,
-    source: Connection,
+    source: _FileBytes | Connection,
     results: Connection,
 ) -> None:
     """The worker process: send each message `produce` makes, then None (or the error)."""
@@ -157,15 +222,16 @@ def _work(
 
     # As in the importing process (service._fewer_collections): millions of acyclic objects.
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
-    stream = io.BufferedReader(_PipeReader(source), buffer_size=_CHUNK)
+    raw = source if isinstance(source, _FileBytes) else _PipeReader(source)
+    stream = io.BufferedReader(raw, buffer_size=_CHUNK)
     try:
         for message in produce(stream, fmt, kind):
-            results.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            results.send_bytes(_DATA + marshal.dumps(message))
         last: Any = None
     except Exception as error:  # noqa: BLE001 - every failure goes back to the importer
         last = error if _picklable(error) else RuntimeError(f"import reader: {error!r}")
     try:
-        results.send_bytes(pickle.dumps(last, protocol=pickle.HIGHEST_PROTOCOL))
+        results.send_bytes(_END + pickle.dumps(last, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # the importer stopped listening
     results.close()

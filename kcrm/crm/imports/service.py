@@ -187,8 +187,9 @@ def _batches(
     if messages is not None:
         with closing(messages):
             for message in messages:
-                encoded.take(state, message)
-                yield len(message)
+                batch = encoded.Batch(**message)
+                encoded.take(state, batch)
+                yield len(batch)
         return
     for checked in rows.checked_batches(stream, fmt, kind):
         state.batch(checked)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
+import tempfile
 import threading
 from multiprocessing.context import ForkServerProcess
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from sqlalchemy import select
@@ -66,16 +68,31 @@ def _stored(session: Session) -> tuple[list[Any], list[Any]]:
     return [tuple(r) for r in orders], [tuple(r) for r in lines]
 
 
+def _on_disk(content: str) -> IO[bytes]:
+    """The content in a regular file (unlinked), which the reader process reads itself."""
+    stream = tempfile.TemporaryFile()
+    stream.write(content.encode("utf-8"))
+    stream.seek(0)
+    return stream
+
+
 def _outcome(
-    session: Session, content: str, fmt: ImportFormat, *, parallel: bool, upsert: bool
+    session: Session,
+    content: str,
+    fmt: ImportFormat,
+    *,
+    parallel: bool,
+    upsert: bool,
+    on_disk: bool = False,
 ) -> tuple[Any, Any]:
     """The report (or the error) and the stored rows after one run, which is rolled back."""
     savepoint = session.begin_nested()
+    stream = _on_disk(content) if on_disk else as_bytes(content)
     try:
         report: Any = import_service.run(
             session,
             kind=ImportKind.orders,
-            stream=as_bytes(content),
+            stream=stream,
             fmt=fmt,
             upsert=upsert,
             parallel=parallel,
@@ -84,6 +101,8 @@ def _outcome(
         report = (type(exc).__name__, exc.report.model_dump())
     except KcrmError as exc:
         report = (type(exc).__name__, exc.message)
+    finally:
+        stream.close()
     stored = _stored(session)
     savepoint.rollback()
     return report, stored
@@ -94,6 +113,8 @@ def _same_both_ways(
 ) -> Any:
     in_process = _outcome(session, content, fmt, parallel=False, upsert=upsert)
     assert _outcome(session, content, fmt, parallel=True, upsert=upsert) == in_process
+    on_disk = _outcome(session, content, fmt, parallel=True, upsert=upsert, on_disk=True)
+    assert on_disk == in_process
     return in_process[0]
 
 
@@ -173,11 +194,50 @@ class TestReader:
             encoded.produce, io.BytesIO(content), ImportFormat.csv, ImportKind.orders
         )
         assert messages is not None
-        first = next(messages)
+        first = encoded.Batch(**next(messages))
         assert len(first) == rows.BATCH
         messages.close()
         assert not multiprocessing.active_children()
         assert threading.active_count() == threads  # the feeder is not left blocked
+
+    def test_a_file_on_disk_is_read_by_the_worker_itself(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        content = _csv([_order(i) for i in range(1, ROWS + 1)])
+        stream = _on_disk("skipped\n" + content)
+        assert stream.read(8) == b"skipped\n"  # the buffer has read ahead: tell() is what counts
+        fed: list[bool] = []
+
+        def feed(_: IO[bytes], sink: Any) -> None:
+            fed.append(True)
+            sink.close()
+
+        monkeypatch.setattr(reader, "_feed", feed)
+        messages = reader.produced(encoded.produce, stream, ImportFormat.csv, ImportKind.orders)
+        assert messages is not None
+        batches = [encoded.Batch(**message) for message in messages]
+        assert sum(len(batch) for batch in batches) == ROWS
+        assert batches[0].columns["external_id"][0] == "SO-P-1"
+        assert stream.tell() == os.fstat(stream.fileno()).st_size  # left at its end
+        assert not fed
+
+    def test_stopping_early_leaves_the_file_where_it_was(self) -> None:
+        stream = _on_disk(_csv([_order(i) for i in range(1, ROWS + 1)]))
+        messages = reader.produced(encoded.produce, stream, ImportFormat.csv, ImportKind.orders)
+        assert messages is not None
+        next(messages)
+        messages.close()
+        assert not multiprocessing.active_children()
+        assert stream.read(len(HEADER)).decode() == HEADER
+
+    def test_only_regular_files_are_read_by_the_worker(self) -> None:
+        assert reader._FileBytes.of(io.BytesIO(b"x")) is None
+        read_end, write_end = os.pipe()
+        os.close(write_end)
+        with open(read_end, "rb") as pipe:
+            assert reader._FileBytes.of(pipe) is None
+        with _on_disk("abc") as stream:
+            assert reader._FileBytes.of(stream) is not None
 
     def test_no_worker_means_reading_in_process(
         self, session: Session, monkeypatch: pytest.MonkeyPatch
