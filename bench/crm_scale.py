@@ -62,8 +62,9 @@ IMPORT_PATH = (
     "rebuilt once before its savepoint ends",
     "(`kcrm/crm/imports/bulk.py`; here the customers and the orders CSV, not the XML and JSON",
     "orders that follow the CSV into a table of a million rows). Order files of 8 MB or more",
-    "are parsed, validated and encoded for SQLite in a second process, which sends plain",
-    "columns; the importing process resolves references, looks up keys and writes",
+    "are parsed, validated and encoded for SQLite in a second process, which reads a file on",
+    "disk itself and sends plain columns, marshalled; the importing process resolves",
+    "references, looks up keys and writes",
     "(`kcrm/crm/imports/reader.py`, `encoded.py`). `read` below is then the wait for that",
     "process's next batch, and `take` the resolution and checks of a batch.",
 )
