@@ -2,7 +2,7 @@
 
 In process, an order's parsing, validation and encoding for SQLite cost about as much as
 its writes. Here a worker (reader.py) does all three and sends plain columns (text, ints,
-floats: cheap to pickle, unlike Decimals and datetimes), so this process only resolves
+floats: cheap to marshal, unlike Decimals and datetimes), so this process only resolves
 references, looks up keys and writes. The values are encoded by the same `sqlite_encode`
 as the in-process path, so the stored rows are the same. Rows that already exist are
 decoded back into the in-process path's values, and compared and updated as there.

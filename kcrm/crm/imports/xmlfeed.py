@@ -2,7 +2,7 @@
 
 Attributes and children of each direct child of the root become one record. The C parser
 builds elements without a Python call per element; expat with Python handlers (the reader
-before this one) cost 1.7x as much per order, and defusedxml's iterparse more again.
+before this one) took about 1.6x as long per order, and defusedxml's iterparse longer still.
 
 The C parser cannot refuse a DTD itself, so a second expat parser reads the prolog, the
 bytes before the root element and the only place a DOCTYPE may stand; a DOCTYPE there
