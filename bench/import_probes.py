@@ -35,7 +35,7 @@ def phases(seconds: defaultdict[str, float]) -> Iterator[None]:
     """Add each step's wall seconds to `seconds` while the block runs.
 
     `read` is the wait for each batch: parsing and validating it in process, or what the
-    reader process has not finished (plus unpickling) when a batch is needed.
+    reader process has not finished (plus unmarshalling) when a batch is needed.
 
     Steps are timed per batch of rows, so the timing itself costs nothing per row. The rest
     of an import (commit, index rebuild, batching) is what the total leaves over.

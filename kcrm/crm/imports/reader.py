@@ -9,6 +9,7 @@ a consumer that stops early kills it.
 
 from __future__ import annotations
 
+import gc
 import io
 import marshal
 import multiprocessing
@@ -17,6 +18,7 @@ import pickle
 import stat
 import threading
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from functools import cache
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
@@ -87,6 +89,22 @@ def _close(*ends: Connection | None) -> None:
     for end in ends:
         if end is not None:
             end.close()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect the youngest GC generation every 100k allocations instead of 700 meanwhile.
+
+    An import allocates millions of short-lived dicts and lists without cycles (refcounting
+    frees them), and the default threshold spent 10-30% of an import's CPU in the collector
+    (a third of an XML feed's). Process-wide while it runs; restored after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @cache
@@ -218,14 +236,19 @@ def _work(
     results: Connection,
 ) -> None:
     """The worker process: send each message `produce` makes, then None (or the error)."""
-    import gc
+    with fewer_collections():
+        _send_all(produce(_opened(source), fmt, kind), results)
 
-    # As in the importing process (service._fewer_collections): millions of acyclic objects.
-    gc.set_threshold(100_000, *gc.get_threshold()[1:])
+
+def _opened(source: _FileBytes | Connection) -> IO[bytes]:
     raw = source if isinstance(source, _FileBytes) else _PipeReader(source)
-    stream = io.BufferedReader(raw, buffer_size=_CHUNK)
+    return io.BufferedReader(raw, buffer_size=_CHUNK)
+
+
+def _send_all(messages: Iterator[Any], results: Connection) -> None:
+    """Send each message, then None (or the error that stopped them), and close."""
     try:
-        for message in produce(stream, fmt, kind):
+        for message in messages:
             results.send_bytes(_DATA + marshal.dumps(message))
         last: Any = None
     except Exception as error:  # noqa: BLE001 - every failure goes back to the importer

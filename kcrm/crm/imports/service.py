@@ -7,9 +7,8 @@ savepoint is rolled back if anything was wrong: nothing from a bad file is ever 
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -158,22 +157,6 @@ class ImportRun:
             self.report.changed_product_ids.extend([*ids, *(id_ for id_, _ in changed)])
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect the youngest GC generation every 100k allocations instead of 700 meanwhile.
-
-    An import allocates millions of short-lived dicts and lists without cycles (refcounting
-    frees them), and the default threshold spent 10-30% of an import's CPU in the collector
-    (a third of an XML feed's). Process-wide while it runs; restored after.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def _batches(
     state: ImportRun, stream: IO[bytes], fmt: ImportFormat, parallel: bool | None
 ) -> Iterator[int]:
@@ -231,7 +214,7 @@ def run(
     `parallel`: read a SQLite order feed in a second process (None: when the file is large).
     """
     report = ImportReport(kind=kind, format=fmt, upsert=upsert)
-    with _fewer_collections(), repository.import_cache(session), session.begin_nested():
+    with reader.fewer_collections(), repository.import_cache(session), session.begin_nested():
         state = ImportRun(session, IMPORTERS[kind](), report)
         for size in _batches(state, stream, fmt, parallel):
             if progress is not None:
