@@ -6,6 +6,8 @@ SQLite needs to store it. The checker built here handles the plain shapes an ERP
 would; for anything else it returns None and the row goes through pydantic, which stays the
 only judge of a bad row and the only author of its error message. The fast path may refuse
 a valid row, never accept an invalid one (tests/crm/imports/test_fast.py checks both agree).
+Shapes it does not write out inline (nested models, lists, fields with before validators)
+are checked by the closures in fieldchecks.py.
 """
 
 from __future__ import annotations
@@ -13,133 +15,32 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-Check = Callable[[Any], Any]
+from kcrm.crm.imports.fieldchecks import (
+    ISO_DATETIME,
+    SLOW,
+    Check,
+    Unsupported,
+    bounds,
+    constraint,
+    decimal_shape,
+    field_check,
+    validators,
+)
+
+__all__ = ["SLOW", "RowCheck", "StoredTimes", "Unsupported", "compile_row"]
+
 RowCheck = Callable[[dict[str, Any]], dict[str, Any] | None]
-
-# Returned by a field check when pydantic must decide.
-SLOW: Any = object()
+# A datetime field's raw text -> the text a database stores for it, or None to parse it.
+StoredTimes = Callable[[str], str | None]
 _MISSING = object()
-_ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)?")
-_DIGITS = re.compile(r"0|[1-9][0-9]{0,17}")
-
-
-class Unsupported(TypeError):
-    """The model has a field shape the fast path does not know; pydantic handles every row."""
-
-
-def _general(info: FieldInfo, key: str) -> Any:
-    for item in info.metadata:
-        value = getattr(item, key, None)
-        if value is not None:
-            return value
-    return None
-
-
-def _bounds(info: FieldInfo) -> tuple[int, int, Any, Any]:
-    low, high, ge, le = 0, 1 << 62, None, None
-    for item in info.metadata:
-        if isinstance(item, MinLen):
-            low = item.min_length
-        elif isinstance(item, MaxLen):
-            high = item.max_length
-        elif isinstance(item, Ge):
-            ge = item.ge
-        elif isinstance(item, Le):
-            le = item.le
-    return low, high, ge, le
-
-
-def _str_check(info: FieldInfo) -> Check:
-    low, high, _, _ = _bounds(info)
-    pattern = _general(info, "pattern")
-    search = re.compile(pattern).search if pattern else None
-
-    def check(value: Any) -> Any:
-        # Padded strings go to pydantic: Python and Rust disagree on a few exotic spaces.
-        if type(value) is not str or value.strip() != value or not low <= len(value) <= high:
-            return SLOW
-        if search is not None and search(value) is None:
-            return SLOW
-        return value
-
-    return check
-
-
-def _int_check(info: FieldInfo) -> Check:
-    _, _, ge, le = _bounds(info)
-    low = -(1 << 62) if ge is None else ge
-    high = 1 << 62 if le is None else le
-
-    def check(value: Any) -> Any:
-        if type(value) is str and _DIGITS.fullmatch(value):
-            value = int(value)
-        if type(value) is not int or not low <= value <= high:
-            return SLOW
-        return value
-
-    return check
-
-
-def _decimal_check(info: FieldInfo) -> Check:
-    fullmatch, limit = _decimal_shape(info)
-
-    def check(value: Any) -> Any:
-        if type(value) is str and fullmatch(value):
-            return Decimal(value)
-        if type(value) is int and 0 <= value < limit:
-            return Decimal(value)
-        return SLOW
-
-    return check
-
-
-def _datetime_check(value: Any) -> Any:
-    if type(value) is not str or not _ISO_DATETIME.fullmatch(value):
-        return SLOW
-    try:
-        # The same instant as pydantic's result ("+00:00" and "Z" give datetime.UTC).
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return SLOW
-
-
-def _enum_check(enum_cls: type[enum.Enum]) -> Check:
-    members = {member.value: member for member in enum_cls}
-
-    def check(value: Any) -> Any:
-        return members.get(value, SLOW) if type(value) is str else SLOW
-
-    return check
-
-
-def _list_check(item: Check, info: FieldInfo) -> Check:
-    low, high, _, _ = _bounds(info)
-
-    def check(value: Any) -> Any:
-        if type(value) is not list or not low <= len(value) <= high:
-            return SLOW
-        items = []
-        for element in value:
-            checked = item(element)
-            if checked is SLOW:
-                return SLOW
-            items.append(checked)
-        return items
-
-    return check
-
-
-def _optional(check: Check) -> Check:
-    return lambda value: None if value is None else check(value)
 
 
 def _nested(model: type[BaseModel]) -> Check:
@@ -152,66 +53,10 @@ def _nested(model: type[BaseModel]) -> Check:
     return check
 
 
-def _type_check(annotation: Any, info: FieldInfo) -> Check:
-    origin = get_origin(annotation)
-    if origin in (Union, UnionType):
-        args = [arg for arg in get_args(annotation) if arg is not NoneType]
-        if len(args) != 1:
-            raise Unsupported(str(annotation))
-        return _optional(_type_check(args[0], info))
-    if origin is list:
-        (arg,) = get_args(annotation)
-        return _list_check(_type_check(arg, FieldInfo()), info)
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return _enum_check(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _nested(annotation)
-    simple: dict[Any, Callable[[FieldInfo], Check]] = {
-        str: _str_check,
-        int: _int_check,
-        Decimal: _decimal_check,
-        datetime: lambda _: _datetime_check,
-    }
-    if annotation not in simple:
-        raise Unsupported(str(annotation))
-    return simple[annotation](info)
-
-
-def _validators(model: type[BaseModel], name: str, mode: str) -> list[Callable[[Any], Any]]:
-    decorators = model.__pydantic_decorators__.field_validators.values()
-    found = [d.func for d in decorators if name in d.info.fields and d.info.mode == mode]
-    if any(d.info.mode not in ("before", "after") for d in decorators):
-        raise Unsupported(f"{model.__name__} has wrap or plain validators")
-    return found
-
-
-def _field_check(model: type[BaseModel], name: str, info: FieldInfo) -> Check:
-    """The type check wrapped in the model's own before and after validators."""
-    check = _type_check(info.annotation, info)
-    before, after = _validators(model, name, "before"), _validators(model, name, "after")
-    if not before and not after:
-        return check
-
-    def run(value: Any) -> Any:
-        try:
-            for function in before:
-                value = function(value)
-            value = check(value)
-            if value is SLOW:
-                return SLOW
-            for function in after:
-                value = function(value)
-        except ValueError:
-            return SLOW
-        return value
-
-    return run
-
-
 class _Plan:
     """A model's fields sorted by shape, so the hot loop runs inline without a call per field."""
 
-    def __init__(self, model: type[BaseModel]) -> None:
+    def __init__(self, model: type[BaseModel], stored_times: StoredTimes | None = None) -> None:
         config = model.model_config
         if config.get("extra") != "forbid" or not config.get("str_strip_whitespace"):
             raise Unsupported(f"{model.__name__} config {config}")
@@ -230,6 +75,10 @@ class _Plan:
         for name, info in model.model_fields.items():
             self._add_default(name, info)
             self._add_check(model, name, info)
+        self.stored_times = stored_times
+        times = [after for after in self.afters if after[0] in self.datetimes]
+        if stored_times is not None and not all(map(_keeps_utc, times)):
+            raise Unsupported(f"{model.__name__} changes UTC times after validation")
 
     def _add_default(self, name: str, info: FieldInfo) -> None:
         if info.default_factory is not None:
@@ -240,14 +89,14 @@ class _Plan:
 
     def _add_check(self, model: type[BaseModel], name: str, info: FieldInfo) -> None:
         base = _optional_of(info.annotation)
-        if _validators(model, name, "before") or base is None:
-            general = _field_check(model, name, info)
+        if validators(model, name, "before") or base is None:
+            general = field_check(model, name, info, _nested)
             shortcut = getattr(model, "fast_forms", {}).get(name)
             self.others.append((name, general if shortcut is None else _either(shortcut, general)))
             return
-        low, high, ge, le = _bounds(info)
+        low, high, ge, le = bounds(info)
         if base is str:
-            pattern = _general(info, "pattern")
+            pattern = constraint(info, "pattern")
             self.strings.append((name, low, high, re.compile(pattern).search if pattern else None))
         elif isinstance(base, type) and issubclass(base, enum.StrEnum):
             self.enums.append((name, frozenset(m.value for m in base)))
@@ -256,14 +105,24 @@ class _Plan:
                 (name, -(1 << 62) if ge is None else ge, 1 << 62 if le is None else le)
             )
         elif base is Decimal:
-            self.decimals.append((name, *_decimal_shape(info)))
+            self.decimals.append((name, *decimal_shape(info)))
         elif base is datetime:
             self.datetimes.append(name)
         else:
-            self.others.append((name, _field_check(model, name, info)))
+            self.others.append((name, field_check(model, name, info, _nested)))
             return
-        if after := _validators(model, name, "after"):
+        if after := validators(model, name, "after"):
             self.afters.append((name, after))
+
+
+def _keeps_utc(after: tuple[str, list[Callable[[Any], Any]]]) -> bool:
+    """Whether a field's after validators leave a UTC time as it is (stored text skips them)."""
+    probe = datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
+    for function in after[1]:
+        kept = function(probe)
+        if kept != probe or kept.tzinfo is not UTC:
+            return False
+    return True
 
 
 def _either(shortcut: Check, general: Check) -> Check:
@@ -284,17 +143,6 @@ def _optional_of(annotation: Any) -> Any:
     return annotation if get_origin(annotation) is None else None
 
 
-def _decimal_shape(info: FieldInfo) -> tuple[Any, int]:
-    """The fullmatch of a plain decimal string within the field's bounds, and its int limit."""
-    _, _, ge, le = _bounds(info)
-    places = _general(info, "decimal_places")
-    digits = _general(info, "max_digits")
-    if ge != 0 or le is not None or places is None or digits is None:
-        raise Unsupported(f"decimal constraints {info.metadata}")
-    shape = re.compile(rf"(0|[1-9][0-9]{{0,{digits - places - 1}}})(\.[0-9]{{1,{places}}})?")
-    return shape.fullmatch, 10 ** (digits - places)
-
-
 def _source(plan: _Plan) -> tuple[list[str], dict[str, Any]]:
     """The checks of one model as straight-line code, and the objects that code refers to.
 
@@ -303,7 +151,8 @@ def _source(plan: _Plan) -> tuple[list[str], dict[str, Any]]:
     pydantic decides) where the closures it replaced returned SLOW.
     """
     refs: dict[str, Any] = {"MISSING": _MISSING, "SLOW": SLOW, "Decimal": Decimal}
-    refs |= {"iso": _ISO_DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat}
+    refs |= {"iso": ISO_DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat}
+    refs["stored"] = plan.stored_times
 
     def ref(value: Any) -> str:
         refs[f"r{len(refs)}"] = value
@@ -342,14 +191,24 @@ def _parsed_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
             "    return None",
         ])  # fmt: skip
     for field in plan.datetimes:
-        code += _when_present(plan, field, [
+        parsed = [
             "if type(v) is not str or not iso(v):",
             "    return None",
             "try:",  # the same instant as pydantic's ("+00:00" and "Z" give datetime.UTC)
             f"    out[{field!r}] = fromisoformat(v)",
             "except ValueError:",
             "    return None",
-        ])  # fmt: skip
+        ]
+        if plan.stored_times is not None:
+            # Plain UTC text goes straight to its stored form; anything else is parsed.
+            parsed = [
+                "s = stored(v) if type(v) is str else None",
+                "if s is not None:",
+                f"    out[{field!r}] = s",
+                "else:",
+                *(f"    {line}" for line in parsed),
+            ]
+        code += _when_present(plan, field, parsed)
     return code
 
 
@@ -364,6 +223,9 @@ def _finish_code(plan: _Plan, ref: Callable[[Any], str]) -> list[str]:
     for field, functions in plan.afters:
         calls = [f"    out[{field!r}] = {ref(f)}(out[{field!r}])" for f in functions]
         body = ["try:", *calls, "except ValueError:", "    return None"]
+        if plan.stored_times is not None and field in plan.datetimes:
+            # Stored text is a UTC time, which these validators keep (see _keeps_utc).
+            body = [f"if type(out[{field!r}]) is not str:", *(f"    {b}" for b in body)]
         code += _when_present(plan, field, body)
     return code
 
@@ -375,9 +237,13 @@ def _when_present(plan: _Plan, field: str, body: list[str]) -> list[str]:
     return [f"v = get({field!r}, MISSING)", "if v is not MISSING:", *(f"    {b}" for b in body)]
 
 
-def compile_row(model: type[BaseModel]) -> RowCheck:
-    """A checker returning values equal to `model_validate(record).model_dump()`, or None."""
-    plan = _Plan(model)
+def compile_row(model: type[BaseModel], *, stored_times: StoredTimes | None = None) -> RowCheck:
+    """A checker returning values equal to `model_validate(record).model_dump()`, or None.
+
+    With `stored_times`, a datetime field whose text that function takes holds the text it
+    returns (what the database stores) instead of the datetime; other times are parsed.
+    """
+    plan = _Plan(model, stored_times)
     code, refs = _source(plan)
     refs |= {"known": plan.known, "required": plan.required, "defaults": plan.defaults}
     source = "\n".join(

@@ -347,12 +347,13 @@ def _sqlite_datetimes(values: list[datetime | None]) -> list[str | None]:
     return [
         _STORED % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
         if v is not None and v.tzinfo is UTC
-        else _sqlite_datetime(v)
+        else sqlite_datetime(v)
         for v in values
     ]
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
+def sqlite_datetime(value: datetime | None) -> str | None:
+    """The text SQLAlchemy stores on SQLite for this time (naive taken as UTC)."""
     # The string SQLAlchemy itself stores on SQLite (UTC, microseconds), so imported and
     # ORM-written rows sort and compare alike; a quicker route than its per-value formatting.
     if value is None:

@@ -177,19 +177,22 @@ def _field(loc: tuple[int | str, ...]) -> str | None:
     return ".".join(parts) or None
 
 
-def _fast(model: type[Row]) -> fast.RowCheck | None:
+def _fast(model: type[Row], stored_times: fast.StoredTimes | None) -> fast.RowCheck | None:
     try:
-        return fast.compile_row(model)
+        return fast.compile_row(model, stored_times=stored_times)
     except fast.Unsupported:
         return None  # a few hundred products a day do not need it
 
 
 class Validator:
-    """Validates one kind's raw records: the compiled fast path first, pydantic when unsure."""
+    """Validates one kind's raw records: the compiled fast path first, pydantic when unsure.
 
-    def __init__(self, kind: ImportKind) -> None:
+    `stored_times`: see fast.compile_row (times may then come back as their stored text).
+    """
+
+    def __init__(self, kind: ImportKind, stored_times: fast.StoredTimes | None = None) -> None:
         self.model = ROW_MODELS[kind]
-        self.fast = _fast(self.model)
+        self.fast = _fast(self.model, stored_times)
 
     def __call__(self, record: dict[str, Any]) -> Values | list[tuple[str | None, str]]:
         """The row's values as `model_dump()` gives them, or the (field, reason) pairs."""
@@ -206,9 +209,14 @@ class Validator:
             return [(_field(err["loc"]), err["msg"]) for err in exc.errors()]
 
 
-def checked_batches(stream: IO[bytes], fmt: ImportFormat, kind: ImportKind) -> Iterator[Checked]:
-    """The file's rows, parsed and validated, BATCH at a time in file order."""
-    validate = Validator(kind)
+def checked_batches(
+    stream: IO[bytes],
+    fmt: ImportFormat,
+    kind: ImportKind,
+    stored_times: fast.StoredTimes | None = None,
+) -> Iterator[Checked]:
+    """The file's rows, parsed and validated (see Validator), BATCH at a time in file order."""
+    validate = Validator(kind, stored_times)
     records = parsers.read(stream, fmt, kind)
     while batch := list(islice(records, BATCH)):
         yield [(number, validate(record)) for number, record in batch]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
-from kcrm.crm.imports import fast, rows
+from kcrm.crm.imports import encoded, fast, repository, rows
 from kcrm.crm.imports.rows import CustomerRow, OrderRow, ProductRow, Row
 
 # Values an ERP file holds, plus near misses that pydantic may take or refuse.
@@ -174,3 +175,67 @@ class TestCompileRow:
         with pytest.raises(fast.Unsupported):
             fast.compile_row(ProductRow)
         assert rows.Validator(rows.ImportKind.products).fast is None
+
+
+def _stored_form(values: dict[str, Any]) -> dict[str, Any]:
+    """The values with every datetime as the text SQLite stores for it."""
+    return {
+        k: repository.sqlite_datetime(v) if isinstance(v, datetime) else v
+        for k, v in values.items()
+    }
+
+
+class TestStoredTimes:
+    """The reader process's checker: plain UTC text becomes stored text without parsing."""
+
+    @settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow])
+    @given(records(OrderRow))
+    def test_the_same_rows_and_the_same_stored_text(self, record: dict[str, Any]) -> None:
+        plain = fast.compile_row(OrderRow)(record)
+        stored = fast.compile_row(OrderRow, stored_times=encoded.utc_text)(record)
+        if plain is None:
+            assert stored is None
+            return
+        assert stored is not None
+        assert _stored_form(stored) == _stored_form(plain)
+
+    def test_plain_utc_text_skips_parsing(self) -> None:
+        check = fast.compile_row(OrderRow, stored_times=encoded.utc_text)
+        values = check(VALID[OrderRow] | {"paid_at": "2026-03-01T02:00:00+00:00"})
+        assert values is not None
+        assert values["paid_at"] == "2026-03-01 02:00:00.000000"
+        assert isinstance(values["placed_at"], datetime)  # +08:00 is parsed as before
+
+    @pytest.mark.parametrize(
+        ("text", "stored"),
+        [
+            ("2024-01-01T00:01:00+00:00", "2024-01-01 00:01:00.000000"),
+            ("2024-01-01T23:59:59Z", "2024-01-01 23:59:59.000000"),
+            ("2024-02-29 12:00:00Z", "2024-02-29 12:00:00.000000"),
+            ("2023-02-29T12:00:00Z", None),  # no such day
+            ("2024-01-01T24:00:00Z", None),
+            ("2024-01-01T00:00:60Z", None),
+            ("0000-01-01T00:00:00Z", None),
+            ("2024-01-01T00:01:00.5Z", None),  # fractions are parsed
+            ("2024-01-01T00:01:00+08:00", None),
+            ("2024-01-01T00:01:00", None),  # naive: the model decides what it means
+            (" 2024-01-01T00:01:00Z", None),
+            ("2024-01-01T00:01:00Z\n", None),
+        ],
+    )
+    def test_utc_text(self, text: str, stored: str | None) -> None:
+        assert encoded.utc_text(text) == stored
+        if stored is not None:
+            parsed = OrderRow.model_validate(VALID[OrderRow] | {"placed_at": text}).placed_at
+            assert repository.sqlite_datetime(parsed) == stored
+
+    def test_a_model_that_moves_utc_times_is_refused(self) -> None:
+        class Shifted(OrderRow):
+            @field_validator("paid_at")
+            @classmethod
+            def _later(cls, value: datetime | None) -> datetime | None:
+                return value and value.replace(hour=(value.hour + 1) % 24)
+
+        assert fast.compile_row(Shifted)(VALID[OrderRow]) is not None
+        with pytest.raises(fast.Unsupported):
+            fast.compile_row(Shifted, stored_times=encoded.utc_text)

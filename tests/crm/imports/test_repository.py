@@ -42,7 +42,7 @@ class TestSqliteDatetime:
         dialect = sqlite.dialect()
         stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
         assert stored is not None
-        assert repository._sqlite_datetime(value) == stored(value)
+        assert repository.sqlite_datetime(value) == stored(value)
         assert repository._sqlite_datetimes([value, value]) == [stored(value)] * 2
 
 
